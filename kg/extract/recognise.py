@@ -1,0 +1,401 @@
+"""Stage 3, recognise: find the stretches of text that name entities.
+
+Each finder reads one kind of evidence and proposes `Mention`s; `recognise` then keeps
+the best non-overlapping set (longest first, then the finder's priority) and finally
+looks for every further occurrence of the names found, so a short name that a rule
+only recognised once (in a list, after 以下简称) is found everywhere in the document.
+
+Finders, in order of trust:
+  suffix    names ending in an organisation / park / fund / project suffix (suffix grammar)
+  place     administrative places from the gazetteer, and paired abbreviations (沪通两地)
+  quoted    a quoted name right after an organisation ("…研究院“创芯SPACE”")
+  amount    the thing an amount is given to ("总投资5亿元的X")
+  listed    items of an enumeration typed by its head noun ("A、B、C等科技企业")
+  person    a name after a job title ("董事长罗岚")
+  industry  sectors from the industry lexicon
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import rules
+from ..model import Document, Mention
+from .gazetteer import load_gazetteer
+
+PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/")
+OPEN, CLOSE = "（(", "）)"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"^[A-Za-z0-9.+\-]+$")
+CONJUNCTIONS = {"与", "和", "及"}
+MAX_NAME = 24
+PRIORITY = {"suffix": 6, "place": 5, "quoted": 5, "amount": 4, "listed": 3, "person": 4,
+            "industry": 2, "repeat": 1, "anaphor": 0}
+LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
+COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生物", "医药", "电力", "微电", "铝业",
+                   "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
+                   "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
+AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
+#: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
+#: conjunctions, particles, pronouns, locatives, time, numerals and measure words
+STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "t", "m", "q", "y", "e", "o", "z", "ad", "an")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The rule tables, compiled once per process."""
+
+    suffix_re: re.Pattern
+    suffix_class: dict[str, str]
+    suffix_min: dict[str, int]
+    boundary: frozenset[str]
+    descriptors: frozenset[str]
+    anaphors: dict[str, str]
+    industries: tuple[str, ...]
+    industry_re: re.Pattern
+    titles_re: re.Pattern
+    list_heads: tuple[tuple[str, str], ...]
+    abbreviations: dict[str, str]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    suffixes = rules.load_table("entity_suffixes")
+    generic = rules.load_table("generic_words")
+    industries = rules.column("industries", "name")
+    titles = rules.column("person_titles", "title")
+    return Lexicon(
+        suffix_re=re.compile(_alternation(r["suffix"] for r in suffixes)),
+        suffix_class={r["suffix"]: r["class"] for r in suffixes},
+        suffix_min={r["suffix"]: int(r["min_prefix"]) for r in suffixes},
+        boundary=frozenset(rules.column("boundary_words", "word")),
+        descriptors=frozenset(r["word"] for r in generic if r["kind"] == "descriptor"),
+        anaphors={r["word"]: r["kind"] for r in generic if r["kind"] != "descriptor"},
+        industries=industries,
+        industry_re=re.compile(_alternation(industries)),
+        titles_re=re.compile(f"(?:{_alternation(titles)})([\u4e00-\u9fff]{{2,3}})"),
+        list_heads=tuple(sorted(((r["head"], r["class"]) for r in rules.load_table("list_heads")),
+                                key=lambda hc: -len(hc[0]))),
+        abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
+    )
+
+
+class Sentence:
+    """A sentence with its tokens, and a few questions the finders ask about them."""
+
+    def __init__(self, doc: Document, start: int, end: int, tokens: list[tuple[str, int, int]]):
+        self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
+        self.text = doc.text[start:end]
+        self.token_starts = {s for _, s, _ in tokens}
+        self.token_ends = {e for _, _, e in tokens}
+
+    def token_ending_at(self, end: int) -> int | None:
+        for i, (_, s, e) in enumerate(self.tokens):
+            if e == end:
+                return i
+        return None
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags, read once (no per-sentence tagging)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _is_name_token(word: str, lex: Lexicon) -> bool:
+    if word in lex.boundary or any(c in PUNCT for c in word):
+        return False
+    tag = word_tags().get(word, "")
+    if tag.startswith(STOP_TAGS) and tag not in ("vn", "nz", "nr", "ns", "nt"):
+        return False
+    return bool(HAN.search(word) or LATIN.match(word))
+
+
+def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> int:
+    """Start of the name whose last character is just before `end`.
+
+    Walks back over name-like tokens, through a short bracket group (市北高新（南通）科技城),
+    and through 与/和/及 only when the left side is not itself a complete name
+    (船舶与海洋工程装备… goes on; …有限公司与港南区人民政府 stops).
+    """
+    i = sent.token_ending_at(end)
+    start = end
+    while i is not None and i >= 0 and end - sent.tokens[i][1] <= MAX_NAME:
+        word, s, e = sent.tokens[i]
+        if word in CLOSE:
+            j = i - 1
+            while j >= 0 and sent.tokens[j][0] not in OPEN and i - j <= 5:
+                j -= 1
+            inner = "".join(w for w, _, _ in sent.tokens[j + 1:i])
+            if j < 0 or sent.tokens[j][0] not in OPEN or not inner or any(c in PUNCT for c in inner):
+                break
+            start, i = sent.tokens[j][1], j - 1
+            continue
+        if word in CONJUNCTIONS:
+            if s in names_end or i == 0 or not _is_name_token(sent.tokens[i - 1][0], lex) \
+                    or sent.tokens[i - 1][2] in names_end:
+                break
+            start, i = s, i - 1
+            continue
+        if not _is_name_token(word, lex):
+            break
+        if LATIN.match(word) and re.fullmatch(r"[0-9.]+", word) and i > 0 \
+                and sent.tokens[i - 1][0] in ("年", "月", "日", "个", "家"):
+            break
+        start, i = s, i - 1
+    # a name never starts with a conjunction or a bare number
+    while start < end and sent.doc.text[start] in "与和及0123456789.":
+        start += 1
+    return start
+
+
+def _descriptive(prefix: str, lex: Lexicon) -> bool:
+    """True when `prefix` is only descriptors and numbers: 一批重大, 主题, 省级…"""
+    rest = re.sub(r"[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号]?", "", prefix)
+    for word in sorted(lex.descriptors, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not rest.strip()
+
+
+def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    found: list[Mention] = []
+    ends: set[int] = set()
+    for match in lex.suffix_re.finditer(sent.text):
+        suffix = match.group()
+        s_abs, e_abs = sent.start + match.start(), sent.start + match.end()
+        if s_abs not in sent.token_starts and suffix not in ("项目", "公司", "集团", "政府"):
+            # the suffix cuts a word in two (产业园区 inside 科技产业园区 is found whole)
+            if not any(s < s_abs < e and e == e_abs for _, s, e in sent.tokens):
+                continue
+        start = walk_left(sent, s_abs, lex, ends)
+        prefix = sent.doc.text[start:s_abs]
+        if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
+            continue
+        surface = sent.doc.text[start:e_abs]
+        found.append(Mention(start, e_abs, surface, lex.suffix_class[suffix], "suffix"))
+        ends.add(e_abs)
+    return found
+
+
+def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    gaz = load_gazetteer()
+    found = []
+    for word, s, e in sent.tokens:
+        places = gaz.lookup(word)
+        if places:
+            found.append(Mention(s, e, word, places[0].cls, "place"))
+    for match in re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地",
+                             sent.text):
+        for k in (1, 2):
+            s = sent.start + match.start(k)
+            name = lex.abbreviations[match.group(k)]
+            places = gaz.lookup(name)
+            if places:
+                found.append(Mention(s, s + 1, match.group(k), places[0].cls, "place", norm=name))
+    return found
+
+
+def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Mention]:
+    """A quoted name directly after an organisation is a platform or brand of it."""
+    found = []
+    ends = {m.end: m for m in before if m.cls in ("Institution", "Company", "Park")}
+    for match in re.finditer(r"“([^“”，。、]{2,30})”", sent.text):
+        s = sent.start + match.start()
+        name = match.group(1)
+        cls = _class_by_ending(name, lex, company_endings=False)
+        if cls is None and s in ends and len(name) <= 16:
+            cls = "Platform"
+        if cls is not None:
+            found.append(Mention(s + 1, s + 1 + len(name), name, cls, "quoted"))
+    return found
+
+
+AMOUNT_OF = re.compile(
+    r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
+    r"(?:人民币)?的([^、，。；：“”（）\s]{2,40}?)(?=、|，|。|；|等|和|及|在|正式|相继|落户|入驻|开工|项目相继|$)")
+
+
+def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    found = []
+    for match in AMOUNT_OF.finditer(sent.text):
+        name = match.group(1)
+        s = sent.start + match.start(1)
+        cls = _class_by_ending(name, lex) or "Project"
+        found.append(Mention(s, s + len(name), name, cls, "amount"))
+    return found
+
+
+def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> str | None:
+    match = None
+    for m in lex.suffix_re.finditer(name):
+        match = m
+    if match and match.end() == len(name) and match.start() >= 1:
+        return lex.suffix_class[match.group()]
+    if company_endings and name.endswith(COMPANY_ENDINGS):
+        return "Company"
+    return None
+
+
+LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s]{2,20}、)+[^、，。；：“”（）\s]{2,20}?)(?=等|。|，|$)(等)?")
+
+
+def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:
+    """Untyped items of 'A、B、C等<head>' lists, typed by their ending, their head or their neighbours."""
+    found = []
+    for match in LIST_RE.finditer(sent.text):
+        base = sent.start + match.start(1)
+        body = match.group(1)
+        head_cls = None
+        if match.group(2):
+            after = sent.text[match.end():match.end() + 10]
+            for head, cls in lex.list_heads:
+                pos = after.find(head)
+                if 0 <= pos <= 6:
+                    head_cls = cls
+                    break
+        items, pos = [], 0
+        for part in body.split("、"):
+            sub_pos = pos
+            for sub in re.split(r"[和及与]", part) if len(part) > 4 else [part]:
+                idx = part.find(sub, sub_pos - pos)
+                items.append((base + pos + idx, sub))
+                sub_pos = pos + idx + len(sub)
+            pos += len(part) + 1
+        # the first item starts after the last boundary word in front of it
+        first_s, first = items[0]
+        cut = walk_left(sent, first_s + len(first), lex, set())
+        items[0] = (cut, sent.doc.text[cut:first_s + len(first)])
+        typed = [m for m in known if any(m.start <= s < m.end for s, _ in items) and m.cue != "place"]
+        neighbour_cls = typed[0].cls if typed else None
+        for s, item in items:
+            if len(item) < 2 or any(m.start <= s < m.end or s <= m.start < s + len(item) for m in known):
+                continue
+            if lex.industry_re.search(item):
+                continue
+            cls = _class_by_ending(item, lex) or head_cls or neighbour_cls
+            if cls is None or cls == "Industry" or _descriptive(item, lex):
+                continue
+            found.append(Mention(s, s + len(item), item, cls, "listed"))
+    return found
+
+
+def find_persons(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    found = []
+    for match in lex.titles_re.finditer(sent.text):
+        name = match.group(1)
+        if len(name) == 3 and name[2] in AFTER_NAME:
+            name = name[:2]
+        if name[-1] in AFTER_NAME or name[0] in AFTER_NAME:
+            continue
+        s = sent.start + match.start(1)
+        found.append(Mention(s, s + len(name), name, "Person", "person"))
+    return found
+
+
+def find_industries(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    return [Mention(sent.start + m.start(), sent.start + m.end(), m.group(), "Industry", "industry")
+            for m in lex.industry_re.finditer(sent.text)]
+
+
+def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company)."""
+    found = []
+    for word, s, e in sent.tokens:
+        kind = lex.anaphors.get(word)
+        if kind == "park_anaphor" or (kind == "company_anaphor" and (
+                word.startswith("该") or s == sent.start or sent.doc.text[s - 1] in "，；：")):
+            found.append(Mention(s, e, word, "Park" if kind == "park_anaphor" else "Company", "anaphor"))
+    return found
+
+
+def select(candidates: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions: longer first, then the more trusted finder."""
+    chosen: list[Mention] = []
+    taken = bytearray()
+    for m in sorted(candidates, key=lambda m: (-(m.end - m.start), -PRIORITY[m.cue], m.start)):
+        if len(taken) < m.end:
+            taken.extend(b"\0" * (m.end - len(taken)))
+        if any(taken[m.start:m.end]):
+            continue
+        taken[m.start:m.end] = b"\1" * (m.end - m.start)
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Every further occurrence of a name already found (and of a company's short form)."""
+    names: dict[str, tuple[str, str | None]] = {}
+    for m in mentions:
+        if m.cue in ("industry", "place", "anaphor") or len(m.surface) < 2:
+            continue
+        names.setdefault(m.surface, (m.cls, m.norm))
+        if m.cls == "Company":
+            short = short_company_name(m.surface, doc.text)
+            if short and len(short) >= 2 and short not in lex.anaphors:
+                names.setdefault(short, (m.cls, None))
+    if not names:
+        return []
+    pattern = re.compile(_alternation(names))
+    return [Mention(x.start(), x.end(), x.group(), names[x.group()][0], "repeat", norm=names[x.group()][1])
+            for x in pattern.finditer(doc.text)]
+
+
+def short_company_name(name: str, text: str = "") -> str:
+    """江苏东方赛光电有限公司 → 东方赛光电: no legal form, no leading place name."""
+    for legal in LEGAL_SUFFIXES:
+        if name.endswith(legal):
+            name = name[: -len(legal)]
+            break
+    name = re.sub(r"[（(][^）)]*[）)]$", "", name)
+    return strip_place_prefix(name, text)
+
+
+def place_prefix_splits(name: str) -> list[str]:
+    """What is left of `name` after each leading place name, longest place first.
+
+    "上海市北高新集团" → ["北高新集团", "市北高新集团"]: the text alone cannot say which
+    cut is right, so callers try every one.
+    """
+    gaz, lex = load_gazetteer(), lexicon()
+    return [name[n:] for n in range(min(len(name) - 2, 8), 1, -1)
+            if gaz.lookup(name[:n]) and name[n:] not in lex.suffix_class and name[n:] not in lex.anaphors]
+
+
+def strip_place_prefix(name: str, text: str = "") -> str:
+    """`name` without its leading place; with `text`, the cut whose rest stands alone in it."""
+    splits = place_prefix_splits(name)
+    if text:
+        for rest in splits:
+            prev = name[len(name) - len(rest) - 1]
+            if text.count(rest) > text.count(prev + rest):
+                return rest
+    return splits[0] if splits else name
+
+
+def recognise(doc: Document) -> Document:
+    lex = lexicon()
+    candidates: list[Mention] = []
+    tokens = iter(doc.tokens)
+    pending = next(tokens, None)
+    for sentence in doc.sentences:
+        toks = []
+        while pending is not None and pending[1] < sentence.end:
+            toks.append(pending)
+            pending = next(tokens, None)
+        sent = Sentence(doc, sentence.start, sentence.end, toks)
+        strong = find_suffix_names(sent, lex) + find_places(sent, lex)
+        strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
+        strong += find_amount_subjects(sent, lex)
+        chosen = select(strong)
+        candidates += chosen + find_listed(sent, lex, chosen) + find_industries(sent, lex)
+        candidates += find_anaphors(sent, lex)
+    first = select(candidates)
+    doc.mentions = select(first + find_repeats(doc, first, lex))
+    return doc

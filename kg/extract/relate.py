@@ -1,0 +1,237 @@
+"""Stage 5, relate: facts from the relation patterns of kg/rules/relations.tsv, plus the
+relations that follow from names and places themselves.
+
+Each sentence is rewritten as a skeleton in which every mention is a marker
+``⟦<class letters>#<n>⟧``; mentions joined by 、/和/及 become one list marker, so a pattern
+written once for one name also reads "A、B、C等企业落户园区". Patterns are data: a reader adds
+a row to the table, with an example sentence that the tests run.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import rules
+from ..model import Amount, Document, Fact, Mention
+from ..vocab import REGION_CLASSES, SYMMETRIC
+from .amounts import find_amounts
+from .gazetteer import load_gazetteer
+from .resolve import main_park
+
+LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
+          "Platform": "L", "GovernmentBody": "G", "Industry": "N", "Person": "H"}
+LETTER.update({cls: "R" for cls in REGION_CLASSES})
+MACROS = {
+    "PARK": "P", "HOSTED": "CIJLP", "ORG": "CFGIJLP", "PARTY": "RGCPIL", "REGION": "R",
+    "IND": "N", "INST": "I", "FUND": "F", "COMPANY": "C", "GOV": "G", "ANY": "CFGIJLPR",
+}
+LIST_JOINERS = re.compile(r"^(?:、|和|及|以及|与)$")
+NAME_PLACE_CLASSES = {"Park", "Company", "Project", "Platform", "Fund", "GovernmentBody"}
+PARK_BODIES = ("管委会", "管理委员会", "管理办公室", "管理局")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    relation: str
+    subject: str
+    object: str
+    confidence: float
+    pattern: re.Pattern
+    example: str
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    for macro, letters in MACROS.items():
+        pattern = pattern.replace("{" + macro + "}", f"⟦[{letters}]+#\\d+⟧")
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=1)
+def relation_rules() -> tuple[Rule, ...]:
+    return tuple(Rule(r["id"], r["relation"], r["subject"], r["object"], float(r["confidence"]),
+                      compile_pattern(r["pattern"]), r["example"])
+                 for r in rules.load_table("relations"))
+
+
+def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[list[Mention]]]:
+    """The sentence with mentions as markers; returns it and the members of each marker."""
+    groups: list[list[Mention]] = []
+    out, pos = [], start
+    for m in mentions:
+        gap = text[pos:m.start]
+        if groups and pos > start and LIST_JOINERS.match(gap) and _same_kind(groups[-1][0], m):
+            groups[-1].append(m)
+            out[-1] = _marker(groups[-1], len(groups) - 1)
+        else:
+            out.append(gap)
+            groups.append([m])
+            out.append(_marker(groups[-1], len(groups) - 1))
+        pos = m.end
+    return "".join(out) + text[pos:_end(text, start)], groups
+
+
+def _end(text: str, start: int) -> int:
+    match = re.compile(r"[。！？!?；;\n]").search(text, start)
+    return match.start() if match else len(text)
+
+
+def _same_kind(a: Mention, b: Mention) -> bool:
+    return (LETTER[a.cls] == "N") == (LETTER[b.cls] == "N") and (LETTER[a.cls] == "R") == (LETTER[b.cls] == "R")
+
+
+def _marker(members: list[Mention], n: int) -> str:
+    return f"⟦{''.join(sorted({LETTER[m.cls] for m in members}))}#{n}⟧"
+
+
+def _members(match: re.Match, group: str, groups: list[list[Mention]]) -> list[Mention]:
+    if group not in match.re.groupindex or match.group(group) is None:
+        return []
+    return groups[int(match.group(group).split("#")[1].rstrip("⟧"))]
+
+
+class FactSink:
+    """Collects facts, keeping one per (subject, relation, object, sentence)."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.seen: set[tuple] = set()
+
+    def add(self, s: str | None, rel: str, o: str | None, sentence: int, confidence: float, rule: str):
+        if not s or not o or s == o:
+            return
+        if rel in SYMMETRIC and o < s:
+            s, o = o, s
+        key = (s, rel, o, sentence)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        text = self.doc.sentences[sentence].text.strip() if sentence >= 0 else ""
+        self.doc.facts.append(Fact(s, rel, o, sentence, text, confidence, rule))
+
+
+def _resolve_slot(spec: str, match: re.Match, groups, main: str | None) -> list[str | None]:
+    for option in spec.split("|"):
+        if option == "@main":
+            return [main]
+        members = _members(match, option, groups)
+        if members:
+            return [m.entity for m in members]
+    return []
+
+
+def apply_patterns(doc: Document, sink: FactSink) -> None:
+    main = main_park(doc)
+    by_sentence: dict[int, list[Mention]] = {}
+    index = 0
+    for m in sorted(doc.mentions, key=lambda m: m.start):
+        while index < len(doc.sentences) - 1 and m.start >= doc.sentences[index].end:
+            index += 1
+        by_sentence.setdefault(index, []).append(m)
+    for i, sent in enumerate(doc.sentences):
+        mentions = by_sentence.get(i, [])
+        if not mentions:
+            continue
+        text, groups = skeleton(doc.text, sent.start, mentions)
+        for rule in relation_rules():
+            for match in rule.pattern.finditer(text):
+                if rule.subject == "pair":
+                    ents = sorted({m.entity for m in _members(match, "pair", groups)})
+                    for a, b in itertools.combinations(ents, 2):
+                        sink.add(a, rule.relation, b, i, rule.confidence, rule.id)
+                    continue
+                subjects = _resolve_slot(rule.subject, match, groups, main)
+                objects = _resolve_slot(rule.object, match, groups, main)
+                implicit = rule.subject.endswith("@main") and not _members(match, rule.subject.split("|")[0], groups)
+                for s in subjects:
+                    for o in objects:
+                        sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
+
+
+def place_relations(doc: Document, sink: FactSink) -> None:
+    """locatedIn from the gazetteer (district → city → province) and from leading place names."""
+    gaz = load_gazetteer()
+    regions = {e.label: key for key, e in doc.entities.items() if e.cls in REGION_CLASSES}
+    first_sentence = {}
+    for m in doc.mentions:
+        first_sentence.setdefault(m.entity, _sentence_of(doc, m.start))
+    for label, key in regions.items():
+        for place in gaz.lookup(label)[:1]:
+            for ancestor in gaz.ancestors(place):
+                if ancestor.name in regions:
+                    sink.add(key, "locatedIn", regions[ancestor.name], first_sentence.get(key, -1), 0.9, "gazetteer")
+                    break
+    for key, entity in list(doc.entities.items()):
+        if entity.cls not in NAME_PLACE_CLASSES:
+            continue
+        for n in range(min(len(entity.label) - 2, 9), 1, -1):
+            places = [p for p in gaz.lookup(entity.label[:n]) if p.cls in ("City", "District", "Country")]
+            if places:
+                target = _ensure_region(doc, places[0])
+                sink.add(key, "locatedIn", target, first_sentence.get(key, -1), 0.7, "name-place")
+                break
+
+
+def _ensure_region(doc: Document, place) -> str:
+    from .resolve import slug
+    from ..model import Entity
+
+    for key, e in doc.entities.items():
+        if e.cls in REGION_CLASSES and (e.label == place.name or place.name in e.aliases):
+            return key
+    key = f"{place.cls.lower()}/{slug(place.name)}"
+    doc.entities.setdefault(key, Entity(key, place.name, place.cls))
+    return key
+
+
+def park_bodies(doc: Document, sink: FactSink) -> None:
+    """A park's 管委会 / 管理办公室 manages it: 南通创新区管理办公室 → developedBy."""
+    parks = {}
+    for key, e in doc.entities.items():
+        if e.cls == "Park":
+            for name in {e.label, *e.aliases}:
+                parks[name] = key
+    for key, e in doc.entities.items():
+        if e.cls != "GovernmentBody":
+            continue
+        for name in {e.label, *e.aliases}:
+            for body in PARK_BODIES:
+                if name.endswith(body) and name[: -len(body)] in parks:
+                    sink.add(parks[name[: -len(body)]], "developedBy", key, -1, 0.8, "park-body")
+
+
+def _sentence_of(doc: Document, pos: int) -> int:
+    for s in doc.sentences:
+        if s.start <= pos < s.end:
+            return s.index
+    return -1
+
+
+def attach_amounts(doc: Document) -> None:
+    """An amount belongs to the entity it is written before ("总投资5亿元的X") or after ("X…总投资近10亿元")."""
+    for sent in doc.sentences:
+        mentions = [m for m in doc.mentions if sent.start <= m.start < sent.end
+                    and doc.entities[m.entity].cls in ("Project", "Company", "Fund", "Park")]
+        for amount, start, end in find_amounts(sent.text):
+            a_start, a_end = sent.start + start, sent.start + end
+            after = [m for m in mentions if 0 <= m.start - a_end <= 2 and doc.text[a_end:m.start] in ("的", "")]
+            inside = [m for m in mentions if m.start <= a_start and a_end <= m.end]
+            before = [m for m in mentions if m.end <= a_start and "，" not in doc.text[m.end:a_start][:-8] and
+                      re.search(r"(投资|斥资|出资|融资|总额)", doc.text[max(m.end, a_start - 8):a_start])]
+            target = (after or inside or before[-1:] or [None])[0]
+            if target is None:
+                continue
+            entity = doc.entities[target.entity]
+            doc.amounts.append((entity.key, amount, sent.index))
+
+
+def relate(doc: Document) -> Document:
+    doc.facts = []
+    sink = FactSink(doc)
+    apply_patterns(doc, sink)
+    place_relations(doc, sink)
+    park_bodies(doc, sink)
+    attach_amounts(doc)
+    return doc

@@ -1,0 +1,174 @@
+"""Stage 4, resolve: merge the mentions that name the same entity.
+
+Two mentions are one entity when (in this order of evidence):
+  * the text says so: "X（以下简称“Y”）", "X（简称Y）", "X(Y)";
+  * they are the same place in the gazetteer (南通 = 南通市);
+  * one is the other without a leading place name (南通市北高新区 = 市北高新区);
+  * companies with the same core once legal form, brackets and place are dropped
+    (上海市北高新（集团）有限公司 = 上海市北高新集团 = 市北高新集团);
+  * parks with the same stem and the same kind (苏锡通科技产业园区 = 苏锡通园区).
+Anaphors (园区, 该区, 科技城) stand for the article's main park, 该公司 for the last company.
+The canonical label is the longest name; all others become aliases.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from urllib.parse import quote
+
+from ..model import Document, Entity, Mention
+from ..vocab import REGION_CLASSES
+from .gazetteer import load_gazetteer
+from .recognise import LEGAL_SUFFIXES, lexicon, place_prefix_splits
+
+ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
+PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
+              ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
+              ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
+STEM_NOISE = ("科技", "产业", "高新")
+COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
+
+
+def normal_form(name: str) -> str:
+    """The comparison form of a name: NFKC, no spaces or quotes, brackets kept as ()."""
+    return re.sub(r"[\s\"'“”‘’「」『』]", "", unicodedata.normalize("NFKC", name))
+
+
+def company_cores(name: str) -> list[str]:
+    """The name without legal form or brackets, with and without each leading place."""
+    name = re.sub(r"[()（）]", "", normal_form(name))
+    for legal in LEGAL_SUFFIXES:
+        if name.endswith(legal) and len(name) > len(legal) + 1:
+            name = name[: -len(legal)]
+            break
+    return [name, *place_prefix_splits(name)]
+
+
+def park_cores(name: str) -> list[str]:
+    """Stem and kind of a park name: 苏锡通科技产业园区 and 苏锡通园区 → "苏锡通|园"."""
+    cores = []
+    name = re.sub(r"[()（）]", "", normal_form(name))
+    for candidate in (name, *place_prefix_splits(name)):
+        for suffix, kind in PARK_KINDS:
+            if candidate.endswith(suffix):
+                stem = candidate[: -len(suffix)]
+                while stem.endswith(STEM_NOISE):
+                    stem = stem[:-2]
+                if len(stem) >= 2:
+                    cores.append(f"{stem}|{kind}")
+                break
+    return cores
+
+
+def slug(text: str) -> str:
+    """An IRI path segment that keeps Chinese readable and escapes everything unsafe."""
+    return quote(normal_form(text), safe="()（）·-_.~")
+
+
+class _Union:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _compatible(a: str, b: str) -> bool:
+    if a == b or (a in REGION_CLASSES and b in REGION_CLASSES):
+        return True
+    return b in COMPATIBLE.get(a, ())
+
+
+def resolve(doc: Document) -> Document:
+    lex = lexicon()
+    gaz = load_gazetteer()
+    mentions = [m for m in doc.mentions if lex.anaphors.get(m.surface) is None]
+    anaphors = [m for m in doc.mentions if lex.anaphors.get(m.surface) is not None]
+    uf = _Union(len(mentions))
+    aliases: dict[int, set[str]] = defaultdict(set)
+
+    keys: dict[tuple, int] = {}
+
+    def join(i: int, key: tuple) -> None:
+        if key in keys:
+            if _compatible(mentions[keys[key]].cls, mentions[i].cls):
+                uf.union(keys[key], i)
+        else:
+            keys[key] = i
+
+    for i, m in enumerate(mentions):
+        form = normal_form(m.norm or m.surface)
+        if m.cls in REGION_CLASSES:
+            places = gaz.lookup(form)
+            join(i, ("place", places[0].name if places else form))
+            continue
+        for name in (form, *place_prefix_splits(form)):
+            join(i, ("name", name))
+        if m.cls == "Company":
+            for core in company_cores(form):
+                join(i, ("company", core))
+        if m.cls in ("Park", "Platform"):
+            for core in park_cores(form):
+                join(i, ("park", core))
+        # "X（以下简称“Y”）": Y is X
+        alias = ALIAS_RE.match(doc.text[m.end:m.end + 30])
+        if alias:
+            aliases[i].add(alias.group(1))
+            keys.setdefault(("name", normal_form(alias.group(1))), i)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(mentions)):
+        groups[uf.find(i)].append(i)
+
+    doc.entities = {}
+    for members in groups.values():
+        ms = [mentions[i] for i in members]
+        cls = Counter(m.cls for m in ms).most_common(1)[0][0]
+        names = {normal_form(m.norm or m.surface) for m in ms}
+        for i in members:
+            names |= {normal_form(a) for a in aliases[i]}
+        if cls in REGION_CLASSES:
+            places = gaz.lookup(next(iter(sorted(names))))
+            if places:
+                names.add(places[0].name)
+                cls = places[0].cls
+        label = max(names, key=lambda n: (len(n), n))
+        key = f"{cls.lower()}/{slug(label)}"
+        entity = doc.entities.get(key) or Entity(key, label, cls)
+        entity.aliases |= names - {label}
+        doc.entities[key] = entity
+        for m in ms:
+            m.entity = key
+
+    main = main_park(doc)
+    last_company = None
+    for m in sorted(doc.mentions, key=lambda m: m.start):
+        kind = lex.anaphors.get(m.surface)
+        if kind == "park_anaphor":
+            m.entity = main
+        elif kind == "company_anaphor":
+            m.entity = last_company
+        elif m.cls == "Company":
+            last_company = m.entity
+    doc.mentions = [m for m in doc.mentions if m.entity]
+    for m in anaphors:
+        m.cls = doc.entities[m.entity].cls if m.entity else m.cls
+    return doc
+
+
+def main_park(doc: Document) -> str | None:
+    """The park the article is about: the most often named park, the first named on a tie."""
+    counts = Counter(m.entity for m in doc.mentions if m.entity and doc.entities[m.entity].cls == "Park")
+    if not counts:
+        return None
+    first = {m.entity: m.start for m in reversed(doc.mentions) if m.entity in counts}
+    return max(counts, key=lambda k: (counts[k], -first[k]))

@@ -1,0 +1,169 @@
+"""Stage 6, graph: the documents' entities and facts → RDF in the contract's terms.
+
+Documents are extracted alone; here, once, the same entity named in two articles
+becomes one node (shared names, compatible class). Every relation keeps its evidence
+as a reified `rdf:Statement` (sentence, confidence, source document), and each document
+gets its own named graph, so TriG/N-Quads carry provenance that any RDF tool reads.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from .extract.resolve import normal_form, slug
+from .model import Amount, Document, Entity, Fact
+from .vocab import KGO, KGR, PREFIXES, PROV, REGION_CLASSES, SCHEMA, SYMMETRIC
+
+GENERIC_NAMES = frozenset({"园区", "科技城", "高新区", "开发区", "公司", "集团", "项目", "基金", "大学"})
+
+
+@dataclass
+class Merged:
+    """Entities and facts of a whole build, after cross-document merging."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    facts: list[tuple[str, Fact]] = field(default_factory=list)          # (doc id, fact)
+    amounts: list[tuple[str, str, Amount, int]] = field(default_factory=list)  # (doc id, key, amount, sentence)
+    entity_docs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or (a in REGION_CLASSES and b in REGION_CLASSES) or {a, b} <= {"Park", "Platform"}
+
+
+def merge(docs: list[Document]) -> Merged:
+    """One entity per real-world thing across documents, keyed by its final label."""
+    nodes = [(doc.id, key) for doc in docs for key in sorted(doc.entities)]
+    entity_of = {(doc.id, key): doc.entities[key] for doc in docs for key in doc.entities}
+    parent = {n: n for n in nodes}
+
+    def find(n):
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    by_name: dict[str, tuple[str, str]] = {}
+    for n in nodes:
+        e = entity_of[n]
+        for name in sorted({e.label, *e.aliases}):
+            name = normal_form(name)
+            if name in GENERIC_NAMES or len(name) < 2:
+                continue
+            other = by_name.setdefault(name, n)
+            if other != n and _compatible(entity_of[other].cls, e.cls):
+                a, b = find(other), find(n)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for n in nodes:
+        groups[find(n)].append(n)
+    merged = Merged()
+    final_key: dict[tuple[str, str], str] = {}
+    for members in groups.values():
+        ents = [entity_of[n] for n in members]
+        names = set().union(*({e.label, *e.aliases} for e in ents))
+        cls = _preferred_class(ents)
+        label = max((e.label for e in ents), key=lambda n: (len(n), n))
+        key = f"{cls.lower()}/{slug(label)}"
+        merged.entities[key] = Entity(key, label, cls, names - {label})
+        for n in members:
+            final_key[n] = key
+            merged.entity_docs[key].add(n[0])
+    for doc in docs:
+        for fact in doc.facts:
+            s, o = final_key[(doc.id, fact.subject)], final_key[(doc.id, fact.object)]
+            if fact.relation in SYMMETRIC and o < s:
+                s, o = o, s
+            merged.facts.append((doc.id, Fact(s, fact.relation, o, fact.sentence, fact.evidence,
+                                              fact.confidence, fact.rule)))
+        for key, amount, sentence in doc.amounts:
+            merged.amounts.append((doc.id, final_key[(doc.id, key)], amount, sentence))
+    return merged
+
+
+def _preferred_class(ents: list[Entity]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for e in ents:
+        counts[e.cls] += 1
+    return max(sorted(counts), key=lambda c: counts[c])
+
+
+def entity_iri(key: str, base: Namespace = KGR) -> URIRef:
+    return base[key]
+
+
+def document_iri(doc_id: str, base: Namespace = KGR) -> URIRef:
+    return base[f"doc/{slug(doc_id)}"]
+
+
+def statement_iri(doc_id: str, fact: Fact, base: Namespace = KGR) -> URIRef:
+    digest = hashlib.sha1(f"{fact.subject}|{fact.relation}|{fact.object}|{doc_id}|{fact.sentence}"
+                          .encode("utf-8")).hexdigest()[:12]
+    return base[f"fact/{digest}"]
+
+
+def to_dataset(docs: list[Document], base: str | Namespace = KGR) -> Dataset:
+    """Per-document named graphs (named by the document's IRI) plus document metadata in the default graph."""
+    base = Namespace(str(base))
+    merged = merge(docs)
+    ds = Dataset()
+    for prefix, iri in PREFIXES.items():
+        ds.bind(prefix, iri)
+    ds.bind("kgr", str(base))
+    default = ds.default_context
+    graphs: dict[str, Graph] = {}
+    for doc in docs:
+        iri = document_iri(doc.id, base)
+        graphs[doc.id] = ds.graph(iri)
+        default.add((iri, RDF.type, PROV.Entity))
+        default.add((iri, RDF.type, SCHEMA.Article))
+        default.add((iri, RDFS.label, Literal(doc.id)))
+        default.add((iri, KGO.sourcePath, Literal(doc.source)))
+    for key, entity in merged.entities.items():
+        for doc_id in sorted(merged.entity_docs[key]):
+            _describe(graphs[doc_id], entity, base)
+    best_amount: dict[str, tuple[str, Amount]] = {}
+    for doc_id, key, amount, _ in merged.amounts:
+        best_amount.setdefault(key, (doc_id, amount))
+    for key, (doc_id, amount) in best_amount.items():
+        g = graphs[doc_id]
+        g.add((entity_iri(key, base), KGO.investmentAmount, Literal(Decimal(str(amount.value)).normalize()
+                                                                    .quantize(Decimal(1)), datatype=XSD.decimal)))
+        g.add((entity_iri(key, base), KGO.currency, Literal(amount.currency)))
+    for doc_id, fact in merged.facts:
+        g = graphs[doc_id]
+        s, p, o = entity_iri(fact.subject, base), KGO[fact.relation], entity_iri(fact.object, base)
+        g.add((s, p, o))
+        st = statement_iri(doc_id, fact, base)
+        g.add((st, RDF.type, RDF.Statement))
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, p))
+        g.add((st, RDF.object, o))
+        g.add((st, KGO.evidence, Literal(fact.evidence or "(from the names)", lang="zh")))
+        g.add((st, KGO.confidence, Literal(Decimal(str(round(fact.confidence, 2))), datatype=XSD.decimal)))
+        g.add((st, PROV.wasDerivedFrom, document_iri(doc_id, base)))
+    return ds
+
+
+def _describe(g: Graph, entity: Entity, base: Namespace) -> None:
+    iri = entity_iri(entity.key, base)
+    g.add((iri, RDF.type, KGO[entity.cls]))
+    g.add((iri, RDFS.label, Literal(entity.label, lang="zh")))
+    for alias in sorted(entity.aliases):
+        g.add((iri, SKOS.altLabel, Literal(alias, lang="zh")))
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """All triples of all named graphs and the default graph, as one plain graph."""
+    g = Graph()
+    for prefix, iri in ds.namespaces():
+        g.bind(prefix, iri)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
