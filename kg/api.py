@@ -164,3 +164,15 @@ def export(fmt: str, dest: str | Path, out: str | Path | None = None, graph: str
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     return _write_atomic(dest, text)
+
+
+def query(sparql: str, out: str | Path | None = None, graph: str | Path | None = None, store: str | None = None):
+    """Run SPARQL on the built store (or any RDF file); returns a `sparql.QueryResult`."""
+    from .sparql import run
+    from .store import open_store
+
+    handle = open_store(Path(out) if out else DEFAULT_OUT if graph is None else None, graph, store)
+    try:
+        return run(handle, sparql)
+    finally:
+        handle.close()

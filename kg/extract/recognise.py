@@ -103,10 +103,16 @@ class Sentence:
 
 @lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tags, read once (no per-sentence tagging)."""
+    """jieba's dictionary part-of-speech tags with the genre's overrides, read once.
+
+    A dictionary look-up per token costs nothing; tagging every sentence with jieba.posseg
+    would cost more than the whole rest of the pipeline.
+    """
     import jieba.posseg
 
-    return jieba.posseg.dt.word_tag_tab
+    tags = dict(jieba.posseg.dt.word_tag_tab)
+    tags.update((r["word"], r["tag"]) for r in rules.load_table("word_tags"))
+    return tags
 
 
 def _is_name_token(word: str, lex: Lexicon) -> bool:
@@ -150,8 +156,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
                 and sent.tokens[i - 1][0] in ("年", "月", "日", "个", "家"):
             break
         start, i = s, i - 1
-    # a name never starts with a conjunction or a bare number
-    while start < end and sent.doc.text[start] in "与和及0123456789.":
+    # a name never starts with a conjunction, a demonstrative or a bare number
+    while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
         start += 1
     return start
 
@@ -279,7 +285,7 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
                 continue
             if lex.industry_re.search(item):
                 continue
-            cls = _class_by_ending(item, lex) or head_cls or neighbour_cls
+            cls = _class_by_ending(item, lex) or head_cls or (neighbour_cls if match.group(2) else None)
             if cls is None or cls == "Industry" or _descriptive(item, lex):
                 continue
             found.append(Mention(s, s + len(item), item, cls, "listed"))
@@ -333,7 +339,8 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
     """Every further occurrence of a name already found (and of a company's short form)."""
     names: dict[str, tuple[str, str | None]] = {}
     for m in mentions:
-        if m.cue in ("industry", "place", "anaphor") or len(m.surface) < 2:
+        if m.cue in ("industry", "place", "anaphor") or len(m.surface) < 2 \
+                or m.surface in lex.suffix_class or _descriptive(m.surface, lex):
             continue
         names.setdefault(m.surface, (m.cls, m.norm))
         if m.cls == "Company":

@@ -27,7 +27,10 @@ MACROS = {
     "PARK": "P", "HOSTED": "CIJLP", "ORG": "CFGIJLP", "PARTY": "RGCPIL", "REGION": "R",
     "IND": "N", "INST": "I", "FUND": "F", "COMPANY": "C", "GOV": "G", "ANY": "CFGIJLPR",
 }
-LIST_JOINERS = re.compile(r"^(?:、|和|及|以及|与)$")
+#: what may stand between two items of one list: 、/和/及, optionally followed by the amount
+#: the next item is given ("…的思瑞科技，总投资5亿元的百优达生命科技")
+LIST_JOINERS = re.compile(r"^(?:、|和|及|以及|(?:[、，,]|和|及)(?:总投资|投资|计划投资)?(?:约|近|超|逾)?"
+                          r"[0-9.]+(?:万|亿|千万)?(?:元|美元|欧元)(?:人民币)?的)$")
 NAME_PLACE_CLASSES = {"Park", "Company", "Project", "Platform", "Fund", "GovernmentBody"}
 PARK_BODIES = ("管委会", "管理委员会", "管理办公室", "管理局")
 
@@ -164,14 +167,25 @@ def place_relations(doc: Document, sink: FactSink) -> None:
                     sink.add(key, "locatedIn", regions[ancestor.name], first_sentence.get(key, -1), 0.9, "gazetteer")
                     break
     for key, entity in list(doc.entities.items()):
-        if entity.cls not in NAME_PLACE_CLASSES:
-            continue
-        for n in range(min(len(entity.label) - 2, 9), 1, -1):
-            places = [p for p in gaz.lookup(entity.label[:n]) if p.cls in ("City", "District", "Country")]
-            if places:
-                target = _ensure_region(doc, places[0])
-                sink.add(key, "locatedIn", target, first_sentence.get(key, -1), 0.7, "name-place")
-                break
+        if entity.cls in NAME_PLACE_CLASSES:
+            place = name_place(entity.label)
+            if place is not None:
+                sink.add(key, "locatedIn", _ensure_region(doc, place), first_sentence.get(key, -1), 0.7, "name-place")
+
+
+def name_place(name: str):
+    """The place a name says it is in: a bracketed place (修实生物医药（南通）有限公司) first,
+    else a leading city, district or country (北京经纬恒润, 日本建公司)."""
+    gaz = load_gazetteer()
+    for inner in re.findall(r"[（(]([^）)]{2,8})[）)]", name):
+        places = gaz.lookup(inner)
+        if places:
+            return places[0]
+    for n in range(min(len(name) - 2, 9), 1, -1):
+        places = [p for p in gaz.lookup(name[:n]) if p.cls in ("City", "District", "Country")]
+        if places:
+            return places[0]
+    return None
 
 
 def _ensure_region(doc: Document, place) -> str:

@@ -30,6 +30,11 @@ STEM_NOISE = ("科技", "产业", "高新")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
 
 
+def clean(name: str) -> str:
+    """A name as written, without spaces and quotes: what labels keep."""
+    return re.sub(r"[\s\"'“”‘’「」『』]", "", name)
+
+
 def normal_form(name: str) -> str:
     """The comparison form of a name: NFKC, no spaces or quotes, brackets kept as ()."""
     return re.sub(r"[\s\"'“”‘’「」『』]", "", unicodedata.normalize("NFKC", name))
@@ -133,9 +138,9 @@ def resolve(doc: Document) -> Document:
     for members in groups.values():
         ms = [mentions[i] for i in members]
         cls = Counter(m.cls for m in ms).most_common(1)[0][0]
-        names = {normal_form(m.norm or m.surface) for m in ms}
+        names = {clean(m.norm or m.surface) for m in ms}
         for i in members:
-            names |= {normal_form(a) for a in aliases[i]}
+            names |= {clean(a) for a in aliases[i]}
         if cls in REGION_CLASSES:
             places = gaz.lookup(next(iter(sorted(names))))
             if places:

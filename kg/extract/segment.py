@@ -26,9 +26,13 @@ def tokenizer() -> jieba.Tokenizer:
     words = set(rules.column("entity_suffixes", "suffix"))
     words |= set(rules.column("industries", "name"))
     words |= set(rules.column("boundary_words", "word"))
-    words |= {name for name in load_gazetteer().names() if len(name) > 1}
+    words |= {name for name in load_gazetteer().names() if len(name) > 2}
     for word in sorted(words):
         tok.add_word(word, freq=20000)
+    # two-character places (南通, 安达) only as often as jieba's own counts say,
+    # so that 诺德安达 is not cut into 诺德 + 安达
+    for name in sorted(n for n in load_gazetteer().names() if len(n) == 2):
+        tok.add_word(name, freq=max(tok.FREQ.get(name, 0), 5))
     return tok
 
 
