@@ -109,11 +109,32 @@ def html_to_text(markup: str) -> str:
     return html.unescape("".join(parser.parts))
 
 
+#: a long paragraph that stops mid-sentence, then the text that continues it: pages scraped
+#: from newspapers cut sentences across paragraphs ("…已集聚了科凯生\n\n命、百优达等…")
+CUT_PARAGRAPH = re.compile(r"(?<=[^\s。！？!?；;：:”’」』）)\]】…—])\n\s*\n?(?=[^\s#＃◆■●▲【（(“「0-9])")
+
+
 def normalise(text: str) -> str:
-    """NFC, unified line ends, no zero-width characters; full-width forms are kept (names use them)."""
+    """NFC, unified line ends, no zero-width characters, cut sentences joined again.
+
+    Full-width forms are kept: names use them. Short lines (headings, photo captions) stay
+    apart; only a paragraph longer than a caption that ends without punctuation is joined.
+    """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub("[\u200b\u200c\u200d\ufeff]", "", text)
-    return re.sub(r"[ \t\u3000]+\n", "\n", text)
+    text = re.sub(r"[ \t\u3000]+\n", "\n", text)
+    return _join_cut(text)
+
+
+def _join_cut(text: str) -> str:
+    out, pos = [], 0
+    for match in CUT_PARAGRAPH.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if match.start() - line_start >= 40:
+            out.append(text[pos:match.start()])
+            pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def read_document(path: str | Path, encoding: str | None = None) -> Document:

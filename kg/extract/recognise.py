@@ -31,7 +31,7 @@ LATIN = re.compile(r"^[A-Za-z0-9.+\-]+$")
 CONJUNCTIONS = {"与", "和", "及"}
 MAX_NAME = 24
 PRIORITY = {"suffix": 6, "place": 5, "quoted": 5, "amount": 4, "listed": 3, "person": 4,
-            "industry": 2, "repeat": 1, "anaphor": 0}
+            "industry": 2, "repeat": 1, "anaphor": 0, "cued": 3}
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
 COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生物", "医药", "电力", "微电", "铝业",
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
@@ -57,6 +57,7 @@ class Lexicon:
     titles_re: re.Pattern
     list_heads: tuple[tuple[str, str], ...]
     abbreviations: dict[str, str]
+    cues: tuple[tuple[re.Pattern, str, str], ...]
 
 
 def _alternation(words) -> str:
@@ -82,6 +83,7 @@ def lexicon() -> Lexicon:
         list_heads=tuple(sorted(((r["head"], r["class"]) for r in rules.load_table("list_heads")),
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
+        cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
     )
 
 
@@ -184,10 +186,25 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
-        surface = sent.doc.text[start:e_abs]
-        found.append(Mention(start, e_abs, surface, lex.suffix_class[suffix], "suffix"))
+        cls = lex.suffix_class[suffix]
+        inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" else None
+        if inner:
+            found.append(Mention(start, inner, sent.doc.text[start:inner], "Park", "suffix"))
+            start = inner
+        found.append(Mention(start, e_abs, sent.doc.text[start:e_abs], cls, "suffix"))
         ends.add(e_abs)
     return found
+
+
+def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon) -> int | None:
+    """Where a park named inside a park name ends: 市北高新区|宝月湖生命健康产业园."""
+    prefix = sent.doc.text[start:suffix_start]
+    for match in lex.suffix_re.finditer(prefix):
+        end = start + match.end()
+        if (lex.suffix_class[match.group()] == "Park" and match.start() >= 2
+                and end in sent.token_ends and suffix_start - end >= 2):
+            return end
+    return None
 
 
 def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
@@ -225,7 +242,37 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
 
 AMOUNT_OF = re.compile(
     r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
-    r"(?:人民币)?的([^、，。；：“”（）\s]{2,40}?)(?=、|，|。|；|等|和|及|在|正式|相继|落户|入驻|开工|项目相继|$)")
+    r"(?:人民币)?的([^、，。；：“”（）\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
+
+
+def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
+    """End of the name that starts at `start`: name-like tokens up to a boundary, at most 12 characters."""
+    end = start
+    for word, s, e in sent.tokens:
+        if s < start:
+            continue
+        if s != end or not _is_name_token(word, lex) or e - start > 12:
+            break
+        end = e
+    return end
+
+
+def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """Names marked by their context (name_cues.tsv): "X的入驻", "成立全资子公司Y"."""
+    found = []
+    for pattern, side, cls in lex.cues:
+        for match in pattern.finditer(sent.text):
+            if side == "left":
+                end = sent.start + match.start()
+                start = walk_left(sent, end, lex, set())
+            else:
+                start = sent.start + match.end()
+                end = walk_right(sent, start, lex)
+            name = sent.doc.text[start:end]
+            if len(name) >= 2 and HAN.search(name) and not _descriptive(name, lex) \
+                    and name not in lex.anaphors and not load_gazetteer().lookup(name):
+                found.append(Mention(start, end, name, cls, "cued"))
+    return found
 
 
 def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
@@ -233,6 +280,9 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
+        first = next((w for w, ts, _ in sent.tokens if ts == s), "")
+        if first in lex.boundary or _descriptive(name, lex) or not HAN.search(name):
+            continue
         cls = _class_by_ending(name, lex) or "Project"
         found.append(Mention(s, s + len(name), name, cls, "amount"))
     return found
@@ -344,9 +394,9 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
             continue
         names.setdefault(m.surface, (m.cls, m.norm))
         if m.cls == "Company":
-            short = short_company_name(m.surface, doc.text)
-            if short and len(short) >= 2 and short not in lex.anaphors:
-                names.setdefault(short, (m.cls, None))
+            for short in short_company_names(m.surface, doc.text):
+                if short not in lex.anaphors and short not in lex.suffix_class:
+                    names.setdefault(short, (m.cls, None))
     if not names:
         return []
     pattern = re.compile(_alternation(names))
@@ -354,14 +404,25 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
             for x in pattern.finditer(doc.text)]
 
 
-def short_company_name(name: str, text: str = "") -> str:
-    """江苏东方赛光电有限公司 → 东方赛光电: no legal form, no leading place name."""
+def short_company_names(name: str, text: str) -> list[str]:
+    """The short forms a company goes by later in `text`.
+
+    江苏东方赛光电有限公司 → 东方赛光电 (no legal form, no leading place); 修实生物医药（南通）
+    有限公司 → 修实生物医药 and, when the text uses it alone, 修实生物 (no trailing trade word).
+    """
     for legal in LEGAL_SUFFIXES:
         if name.endswith(legal):
             name = name[: -len(legal)]
             break
     name = re.sub(r"[（(][^）)]*[）)]$", "", name)
-    return strip_place_prefix(name, text)
+    short = strip_place_prefix(name, text)
+    forms = [short] if len(short) >= 2 else []
+    for ending in sorted(COMPANY_ENDINGS, key=len, reverse=True):
+        rest = short[: -len(ending)]
+        if short.endswith(ending) and len(rest) >= 2 and text.count(rest) > text.count(short):
+            forms.append(rest)
+            break
+    return forms
 
 
 def place_prefix_splits(name: str) -> list[str]:
@@ -401,6 +462,7 @@ def recognise(doc: Document) -> Document:
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)
+        chosen = select(chosen + find_cued(sent, lex))
         candidates += chosen + find_listed(sent, lex, chosen) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)

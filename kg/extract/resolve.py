@@ -171,9 +171,15 @@ def resolve(doc: Document) -> Document:
 
 
 def main_park(doc: Document) -> str | None:
-    """The park the article is about: the most often named park, the first named on a tie."""
-    counts = Counter(m.entity for m in doc.mentions if m.entity and doc.entities[m.entity].cls == "Park")
+    """The park the article is about: the park named far more often than any other.
+
+    A policy article about a city names many parks a few times each; it has no main park,
+    and 园区 there means no park in particular.
+    """
+    counts = Counter(m.entity for m in doc.mentions
+                     if m.entity and m.cue != "anaphor" and doc.entities[m.entity].cls == "Park")
     if not counts:
         return None
-    first = {m.entity: m.start for m in reversed(doc.mentions) if m.entity in counts}
-    return max(counts, key=lambda k: (counts[k], -first[k]))
+    (top, n), *rest = counts.most_common()
+    runner_up = rest[0][1] if rest else 0
+    return top if n >= 3 and n >= 2 * runner_up else None
