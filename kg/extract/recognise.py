@@ -167,7 +167,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
 def _descriptive(prefix: str, lex: Lexicon) -> bool:
     """True when `prefix` is only descriptors and numbers: 一批重大, 主题, 省级…"""
     rest = re.sub(r"[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号]?", "", prefix)
-    for word in sorted(lex.descriptors, key=len, reverse=True):
+    for word in sorted(lex.descriptors | set(lex.anaphors), key=len, reverse=True):
         rest = rest.replace(word, "")
     return not rest.strip()
 
@@ -178,11 +178,14 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for match in lex.suffix_re.finditer(sent.text):
         suffix = match.group()
         s_abs, e_abs = sent.start + match.start(), sent.start + match.end()
-        if s_abs not in sent.token_starts and suffix not in ("项目", "公司", "集团", "政府"):
-            # the suffix cuts a word in two (产业园区 inside 科技产业园区 is found whole)
-            if not any(s < s_abs < e and e == e_abs for _, s, e in sent.tokens):
+        walk_from = s_abs
+        if s_abs not in sent.token_starts:
+            # the suffix ends a longer token (理工大学): walk on from that token's start
+            inside = [s for _, s, e in sent.tokens if s < s_abs < e and e >= e_abs]
+            if not inside:
                 continue
-        start = walk_left(sent, s_abs, lex, ends)
+            walk_from = inside[0]
+        start = walk_left(sent, walk_from, lex, ends) if walk_from in sent.token_starts else walk_from
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
