@@ -35,3 +35,12 @@ class GraphNotFound(KgError):
 
 class QueryError(KgError):
     """A SPARQL query that does not parse or cannot run."""
+
+
+class QuerySyntaxError(QueryError):
+    """A query that does not parse; `line` and `column` (1-based) say where the parser stopped."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.line = line
+        self.column = column

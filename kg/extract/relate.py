@@ -18,6 +18,7 @@ from ..model import Amount, Document, Fact, Mention
 from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
+from .recognise import LEGAL_SUFFIXES
 from .resolve import main_park
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
@@ -31,7 +32,8 @@ MACROS = {
 #: the next item is given ("…的思瑞科技，总投资5亿元的百优达生命科技")
 LIST_JOINERS = re.compile(r"^(?:、|和|及|以及|(?:[、，,]|和|及)(?:总投资|投资|计划投资)?(?:约|近|超|逾)?"
                           r"[0-9.]+(?:万|亿|千万)?(?:元|美元|欧元)(?:人民币)?的)$")
-NAME_PLACE_CLASSES = {"Park", "Company", "Project", "Platform", "Fund", "GovernmentBody"}
+NAME_PLACE_CLASSES = {"Park", "Company", "Project", "Platform", "Fund"}
+HOSTED_CLASSES = {"Company", "Project", "Platform", "Institution", "Park"}
 PARK_BODIES = ("管委会", "管理委员会", "管理办公室", "管理局")
 
 
@@ -154,33 +156,38 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
 
 
 def place_relations(doc: Document, sink: FactSink) -> None:
-    """locatedIn from the gazetteer (district → city → province) and from leading place names."""
+    """locatedIn as the text states it.
+
+    A district lies in the city the gazetteer puts it in when both are named; a city in its
+    province only where the text writes them together (江苏省南通市). A park, a project or a
+    company's short name that starts with a place (南通开发区, 南通城市地铁1号线, 北京经纬恒润)
+    is in that place. A full legal name is not: its leading place is where the firm was
+    registered (南通智诚网络科技有限公司), which the article does not claim as its location.
+    """
     gaz = load_gazetteer()
     regions = {e.label: key for key, e in doc.entities.items() if e.cls in REGION_CLASSES}
     first_sentence = {}
     for m in doc.mentions:
         first_sentence.setdefault(m.entity, _sentence_of(doc, m.start))
+    adjacent = {(a.entity, b.entity) for a, b in zip(doc.mentions, doc.mentions[1:]) if a.end == b.start}
     for label, key in regions.items():
         for place in gaz.lookup(label)[:1]:
             for ancestor in gaz.ancestors(place):
-                if ancestor.name in regions:
-                    sink.add(key, "locatedIn", regions[ancestor.name], first_sentence.get(key, -1), 0.9, "gazetteer")
+                target = regions.get(ancestor.name)
+                if target and (place.cls == "District" or (target, key) in adjacent):
+                    sink.add(key, "locatedIn", target, first_sentence.get(key, -1), 0.9, "gazetteer")
                     break
     for key, entity in list(doc.entities.items()):
-        if entity.cls in NAME_PLACE_CLASSES:
-            place = name_place(entity.label)
-            if place is not None:
-                sink.add(key, "locatedIn", _ensure_region(doc, place), first_sentence.get(key, -1), 0.7, "name-place")
+        if entity.cls not in NAME_PLACE_CLASSES or entity.label.endswith(LEGAL_SUFFIXES):
+            continue
+        place = name_place(entity.label)
+        if place is not None:
+            sink.add(key, "locatedIn", _ensure_region(doc, place), first_sentence.get(key, -1), 0.7, "name-place")
 
 
 def name_place(name: str):
-    """The place a name says it is in: a bracketed place (修实生物医药（南通）有限公司) first,
-    else a leading city, district or country (北京经纬恒润, 日本建公司)."""
+    """The city, district or country a name starts with (北京经纬恒润, 日本建公司)."""
     gaz = load_gazetteer()
-    for inner in re.findall(r"[（(]([^）)]{2,8})[）)]", name):
-        places = gaz.lookup(inner)
-        if places:
-            return places[0]
     for n in range(min(len(name) - 2, 9), 1, -1):
         places = [p for p in gaz.lookup(name[:n]) if p.cls in ("City", "District", "Country")]
         if places:
@@ -198,6 +205,17 @@ def _ensure_region(doc: Document, place) -> str:
     key = f"{place.cls.lower()}/{slug(place.name)}"
     doc.entities.setdefault(key, Entity(key, place.name, place.cls))
     return key
+
+
+def captions(doc: Document, sink: FactSink) -> None:
+    """A line that is only a firm's or project's name is a photo caption: the article's park hosts it."""
+    main = main_park(doc)
+    if main is None:
+        return
+    for m in doc.mentions:
+        sent = doc.sentences[_sentence_of(doc, m.start)]
+        if sent.text.strip(" #\t") == m.surface and doc.entities[m.entity].cls in HOSTED_CLASSES:
+            sink.add(main, "hosts", m.entity, sent.index, 0.5, "caption")
 
 
 def park_bodies(doc: Document, sink: FactSink) -> None:
@@ -247,5 +265,6 @@ def relate(doc: Document) -> Document:
     apply_patterns(doc, sink)
     place_relations(doc, sink)
     park_bodies(doc, sink)
+    captions(doc, sink)
     attach_amounts(doc)
     return doc
