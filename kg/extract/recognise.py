@@ -158,8 +158,12 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
                 and sent.tokens[i - 1][0] in ("年", "月", "日", "个", "家"):
             break
         start, i = s, i - 1
-    # a name never starts with a conjunction, a demonstrative or a bare number
+    # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
+    # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
     while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
+        start += 1
+    first = next((w for w, s, _ in sent.tokens if s == start), "")
+    if first and first not in word_tags() and first[0] in "经在由从对向将被把给为":
         start += 1
     return start
 
@@ -167,7 +171,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
 def _descriptive(prefix: str, lex: Lexicon) -> bool:
     """True when `prefix` is only descriptors and numbers: 一批重大, 主题, 省级…"""
     rest = re.sub(r"[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号]?", "", prefix)
-    for word in sorted(lex.descriptors | set(lex.anaphors), key=len, reverse=True):
+    for word in sorted(lex.descriptors | set(lex.anaphors) | set(lex.industries), key=len, reverse=True):
         rest = rest.replace(word, "")
     return not rest.strip()
 
@@ -336,7 +340,7 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         for s, item in items:
             if len(item) < 2 or any(m.start <= s < m.end or s <= m.start < s + len(item) for m in known):
                 continue
-            if lex.industry_re.search(item):
+            if lex.industry_re.fullmatch(item):
                 continue
             cls = _class_by_ending(item, lex) or head_cls or (neighbour_cls if match.group(2) else None)
             if cls is None or cls == "Industry" or _descriptive(item, lex):
@@ -351,7 +355,7 @@ def find_persons(sent: Sentence, lex: Lexicon) -> list[Mention]:
         name = match.group(1)
         if len(name) == 3 and name[2] in AFTER_NAME:
             name = name[:2]
-        if name[-1] in AFTER_NAME or name[0] in AFTER_NAME:
+        if name[-1] in AFTER_NAME or name[0] in AFTER_NAME or word_tags().get(name, "nr")[0] != "n":
             continue
         s = sent.start + match.start(1)
         found.append(Mention(s, s + len(name), name, "Person", "person"))

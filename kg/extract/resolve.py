@@ -181,5 +181,6 @@ def main_park(doc: Document) -> str | None:
     if not counts:
         return None
     (top, n), *rest = counts.most_common()
-    runner_up = rest[0][1] if rest else 0
-    return top if n >= 3 and n >= 2 * runner_up else None
+    if not rest:
+        return top
+    return top if n >= 3 and n >= 2 * rest[0][1] else None

@@ -1,0 +1,335 @@
+"""Where the graph is queried: an Oxigraph store (on disk or in memory) or rdflib in memory.
+
+`kg build` writes out/graph.trig (one named graph per document); `write_store` turns it
+into out/store, an on-disk Oxigraph database that opens at once instead of re-parsing the
+TriG for every query. Queries without GRAPH see the union of all graphs in both kinds.
+
+out/store is a symbolic link to the newest complete database (out/store.<id>). A build
+fills out/store.tmp-<id> and only then moves the link, so a killed or failed build leaves
+the previous store in place; the one before it is kept too, for a server still reading it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+from .errors import GraphNotFound, KgError, QueryError
+from .query import QueryResult, Term, syntax_error
+from .vocab import PREFIXES
+
+DEFAULT_OUT = Path("out")
+STORE_DIR = "store"
+TRIG_FILE = "graph.trig"    # written by kg.api.build
+
+#: file suffix → (pyoxigraph format, rdflib format)
+RDF_FILES = {
+    ".ttl": (ox.RdfFormat.TURTLE, "turtle"),
+    ".nt": (ox.RdfFormat.N_TRIPLES, "nt"),
+    ".nq": (ox.RdfFormat.N_QUADS, "nquads"),
+    ".trig": (ox.RdfFormat.TRIG, "trig"),
+    ".jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
+    ".rdf": (ox.RdfFormat.RDF_XML, "xml"),
+}
+#: dump format → (pyoxigraph format, rdflib format, keeps named graphs)
+DUMP_FORMATS = {
+    "ttl": (ox.RdfFormat.TURTLE, "turtle", False),
+    "nt": (ox.RdfFormat.N_TRIPLES, "nt", False),
+    "trig": (ox.RdfFormat.TRIG, "trig", True),
+    "nq": (ox.RdfFormat.N_QUADS, "nquads", True),
+}
+#: prefixes for the Turtle/TriG Oxigraph writes: not kgr, whose local names ("city/%E5…") it would
+#: write escaped (kgr:city\/\%E5…); full IRIs read better and are what rdflib writes too
+TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "kgr"}
+PLAIN_TYPES = frozenset({PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"})
+
+
+class Store(Protocol):
+    def query(self, sparql: str) -> QueryResult:
+        """SELECT/ASK/CONSTRUCT/DESCRIBE with the vocab prefixes predeclared; raises QueryError."""
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL 1.1 update; raises QueryError."""
+
+    def __len__(self) -> int:
+        """Quads in all graphs (a triple stated in two documents counts twice)."""
+
+    def dump(self, format: str) -> bytes:
+        """ttl/nt: the union of all graphs; trig/nq: every named graph."""
+
+    def close(self) -> None: ...
+
+
+def _dump_format(format: str) -> tuple[ox.RdfFormat, str, bool]:
+    try:
+        return DUMP_FORMATS[format]
+    except KeyError:
+        raise KgError(f"unknown dump format '{format}' (choose from {', '.join(DUMP_FORMATS)})") from None
+
+
+def _rdf_file(path: Path) -> tuple[ox.RdfFormat, str]:
+    if not path.exists():
+        raise GraphNotFound(f"no such graph file: {path}")
+    try:
+        return RDF_FILES[path.suffix.lower()]
+    except KeyError:
+        raise KgError(f"cannot tell the RDF format of {path} (known suffixes: {', '.join(RDF_FILES)})") from None
+
+
+class OxigraphStore:
+    """pyoxigraph: the fast default, on disk (read-only) or in memory."""
+
+    def __init__(self, store: ox.Store, read_only: bool = False):
+        self._store = store
+        self._read_only = read_only
+
+    @classmethod
+    def load(cls, path: Path) -> OxigraphStore:
+        """An in-memory store holding the RDF file `path`."""
+        fmt, _ = _rdf_file(path)
+        store = ox.Store()
+        try:
+            store.load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise KgError(f"cannot read {path}: {exc}") from None
+        return cls(store)
+
+    @classmethod
+    def write(cls, trig_path: Path, out_dir: Path) -> Path:
+        """Bulk-load `trig_path` into a new out_dir/store.<id>, then point out_dir/store at it."""
+        for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):     # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
+        try:
+            _bulk_load(tmp, trig_path)
+        except BaseException as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, (SyntaxError, ValueError, OSError)):
+                raise KgError(f"cannot load {trig_path} into a store: {exc}") from None
+            raise
+        token = tmp.name.removeprefix(f"{STORE_DIR}.tmp-")
+        final = tmp.rename(out_dir / f"{STORE_DIR}.{token}")
+        link = out_dir / STORE_DIR
+        if link.is_symlink():
+            previous = link.resolve()
+        elif link.exists():             # a plain directory, from another tool: set it aside
+            previous = link.rename(out_dir / f"{STORE_DIR}.old-{token}").resolve()
+        else:
+            previous = None
+        new_link = out_dir / f".{STORE_DIR}.link-{token}"
+        new_link.symlink_to(final.name)
+        os.replace(new_link, link)
+        keep = {final.resolve(), previous}
+        for old in out_dir.glob(f"{STORE_DIR}.*"):
+            if old.is_dir() and not old.is_symlink() and old.resolve() not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+        return link
+
+    @classmethod
+    def open_dir(cls, location: Path) -> OxigraphStore:
+        """An on-disk store, read-only: many readers, and the build never writes it in place."""
+        try:
+            return cls(ox.Store.read_only(str(location.resolve())), read_only=True)
+        except OSError as exc:
+            raise KgError(f"cannot open the store at {location}: {exc} — run `kg build` again") from None
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            result = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(result))
+            if isinstance(result, ox.QueryTriples):
+                ttl = ox.serialize(list(result), format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+                return QueryResult("graph", graph_ttl=ttl.decode("utf-8"))
+            variables = [v.value for v in result.variables]
+            raw = [tuple(_ox_term(solution[v]) for v in variables) for solution in result]
+            return QueryResult("select", variables, raw)
+        except SyntaxError as exc:
+            raise _ox_syntax_error(sparql, exc) from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        if self._read_only:
+            raise KgError("this store is opened read-only (out/store is rebuilt by every `kg build`); "
+                          "load a graph file into memory to change a copy")
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise _ox_syntax_error(sparql, exc) from None
+        except OSError as exc:
+            raise QueryError(f"update failed: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, format: str) -> bytes:
+        fmt, _, quads = _dump_format(format)
+        if quads:
+            return self._store.dump(format=fmt, prefixes=TURTLE_PREFIXES)
+        triples = {quad.triple for quad in self._store}
+        return ox.serialize(triples, format=fmt, prefixes=TURTLE_PREFIXES)
+
+    def close(self) -> None:
+        del self._store       # pyoxigraph closes the database when the last reference goes
+
+
+def _bulk_load(location: Path, trig_path: Path) -> None:
+    """Fill a new on-disk store; it is closed when this function returns."""
+    ox.Store(str(location)).bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+
+
+def _ox_term(term) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        return Term("literal", term.value, term.language, None if datatype in PLAIN_TYPES else datatype)
+    return Term("literal", str(term))     # an RDF 1.2 triple term
+
+
+def _ox_syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
+    """pyoxigraph says 'error at LINE:COLUMN: message'."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.S)
+    if not match:
+        return QueryError(f"malformed query: {exc}")
+    message = " ".join(match[3].split())
+    if "Prefix not found" in message:
+        message = f"unknown prefix (predeclared: {', '.join(PREFIXES)})"
+    return syntax_error(sparql, message, int(match[1]), int(match[2]))
+
+
+class MemoryStore:
+    """rdflib in memory: pure Python, slower; the reference for SPARQL behaviour."""
+
+    def __init__(self, dataset: Dataset):
+        self._ds = dataset
+
+    @classmethod
+    def load(cls, path: Path) -> MemoryStore:
+        _, fmt = _rdf_file(path)
+        ds = Dataset(default_union=True)
+        for prefix, iri in PREFIXES.items():
+            ds.bind(prefix, iri)
+        try:
+            ds.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise KgError(f"cannot read {path}: {exc}") from None
+        return cls(ds)
+
+    @classmethod
+    def write(cls, trig_path: Path, out_dir: Path) -> Path:
+        """Nothing to write: the TriG is what this store loads."""
+        return trig_path
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            result = self._ds.query(sparql, initNs=PREFIXES)
+            if result.type == "ASK":
+                return QueryResult("ask", boolean=bool(result.askAnswer))
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                graph = result.graph
+                for prefix, iri in PREFIXES.items():
+                    graph.bind(prefix, iri)
+                return QueryResult("graph", graph_ttl=graph.serialize(format="turtle"))
+            variables = [str(v) for v in result.vars]
+            raw = [tuple(_rdflib_term(t) for t in row) for row in result]
+            return QueryResult("select", variables, raw)
+        except Exception as exc:  # pyparsing, rdflib and evaluation errors alike
+            raise _rdflib_error(sparql, exc) from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._ds.update(sparql, initNs=PREFIXES)
+        except Exception as exc:
+            raise _rdflib_error(sparql, exc) from None
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+    def dump(self, format: str) -> bytes:
+        _, fmt, quads = _dump_format(format)
+        if quads:
+            return self._ds.serialize(format=fmt, encoding="utf-8")
+        union = Graph()
+        for prefix, iri in PREFIXES.items():
+            union.bind(prefix, iri)
+        for s, p, o, _ in self._ds.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union.serialize(format=fmt, encoding="utf-8")
+
+    def close(self) -> None:
+        self._ds.close()
+
+
+def _rdflib_term(term) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return Term("literal", str(term), term.language, None if datatype in PLAIN_TYPES else datatype)
+    return Term("literal", str(term))
+
+
+def _rdflib_error(sparql: str, exc: Exception) -> QueryError:
+    """rdflib's parser gives a position; an unknown prefix is found in the text instead."""
+    if isinstance(exc, QueryError):
+        return exc
+    if hasattr(exc, "lineno") and hasattr(exc, "col"):    # pyparsing.ParseException
+        return syntax_error(sparql, " ".join(str(exc.msg).split()), exc.lineno, exc.col)
+    match = re.match(r"Unknown namespace prefix : (\S+)", str(exc))
+    if match:
+        at = re.search(rf"(?<![\w:<]){re.escape(match[1])}:", sparql)
+        if at:
+            line = sparql.count("\n", 0, at.start()) + 1
+            column = at.start() - (sparql.rfind("\n", 0, at.start()) + 1) + 1
+            return syntax_error(sparql, f"unknown prefix {match[1]}: (predeclared: {', '.join(PREFIXES)})",
+                                line, column)
+    return QueryError(f"query failed: {exc}")
+
+
+STORES = {"oxigraph": OxigraphStore, "memory": MemoryStore}
+
+
+def _store_class(kind: str):
+    try:
+        return STORES[kind]
+    except KeyError:
+        raise KgError(f"unknown store '{kind}' (choose from {', '.join(STORES)})") from None
+
+
+def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph") -> Path:
+    """Make the per-document TriG of a build queryable; returns what open_store will read."""
+    cls = _store_class(kind)
+    trig_path, out_dir = Path(trig_path), Path(out_dir)
+    if not trig_path.exists():
+        raise GraphNotFound(f"no per-document graphs at {trig_path} — run `kg build` first")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return cls.write(trig_path, out_dir)
+
+
+def open_store(out_dir: Path | None = None, graph: Path | None = None, kind: str | None = None) -> Store:
+    """The graph to query: the file `graph`, else out_dir/store, else out_dir/graph.trig."""
+    cls = _store_class(kind or "oxigraph")
+    if graph is not None:
+        return cls.load(Path(graph))
+    out_dir = Path(out_dir) if out_dir is not None else DEFAULT_OUT
+    if cls is OxigraphStore and (out_dir / STORE_DIR).exists():
+        return OxigraphStore.open_dir(out_dir / STORE_DIR)
+    if (out_dir / TRIG_FILE).exists():
+        return cls.load(out_dir / TRIG_FILE)
+    raise GraphNotFound(f"no graph in {out_dir}/ — run `kg build DIR --out {out_dir}` first")
