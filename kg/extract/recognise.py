@@ -37,6 +37,8 @@ COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生�
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
                    "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
+#: prepositions and particles that jieba's unknown-word model sometimes glues to a name
+GLUE = set("由在与和的是经从对向将被把给为")
 #: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
 #: conjunctions, particles, pronouns, locatives, time, numerals and measure words
 STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "t", "m", "q", "y", "e", "o", "z", "ad", "an")
@@ -120,9 +122,12 @@ def word_tags() -> dict[str, str]:
 def _is_name_token(word: str, lex: Lexicon) -> bool:
     if word in lex.boundary or any(c in PUNCT for c in word):
         return False
-    tag = word_tags().get(word, "")
+    tags = word_tags()
+    tag = tags.get(word, "")
     if tag.startswith(STOP_TAGS) and tag not in ("vn", "nz", "nr", "ns", "nt"):
         return False
+    if not tag and len(word) > 1 and (word[-1] in GLUE or word[0] in GLUE) and HAN.match(word):
+        return False    # jieba's unknown-word model glued a preposition on: 企业由, 经省
     return bool(HAN.search(word) or LATIN.match(word))
 
 
@@ -153,6 +158,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
             start, i = s, i - 1
             continue
         if not _is_name_token(word, lex):
+            if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
+                start = s + 1    # 经省|产研院: keep what follows the glued preposition
             break
         if LATIN.match(word) and re.fullmatch(r"[0-9.]+", word) and i > 0 \
                 and sent.tokens[i - 1][0] in ("年", "月", "日", "个", "家"):
@@ -161,9 +168,6 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
     # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
     # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
     while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
-        start += 1
-    first = next((w for w, s, _ in sent.tokens if s == start), "")
-    if first and first not in word_tags() and first[0] in "经在由从对向将被把给为":
         start += 1
     return start
 
@@ -209,7 +213,8 @@ def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon)
     for match in lex.suffix_re.finditer(prefix):
         end = start + match.end()
         if (lex.suffix_class[match.group()] == "Park" and match.start() >= 2
-                and end in sent.token_ends and suffix_start - end >= 2):
+                and end in sent.token_ends and suffix_start - end >= 2
+                and not _descriptive(sent.doc.text[end:suffix_start], lex)):
             return end
     return None
 
@@ -219,7 +224,7 @@ def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found = []
     for word, s, e in sent.tokens:
         places = gaz.lookup(word)
-        if places:
+        if places and not _embedded_short_form(sent, word, s, places[0]):
             found.append(Mention(s, e, word, places[0].cls, "place"))
     for match in re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地",
                              sent.text):
@@ -230,6 +235,15 @@ def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
             if places:
                 found.append(Mention(s, s + 1, match.group(k), places[0].cls, "place", norm=name))
     return found
+
+
+def _embedded_short_form(sent: Sentence, word: str, start: int, place) -> bool:
+    """A two-character county or district short form inside running words (以产兴城, 金山银山,
+    诺德安达) is no place; after punctuation, a preposition or another place it is (在如皋落子)."""
+    if place.cls != "District" or len(word) > 2 or word == place.name or start == sent.start:
+        return False
+    before = sent.doc.text[start - 1]
+    return bool(HAN.match(before)) and before not in "在于到赴从与和至对向为及、省市区县"
 
 
 def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Mention]:
@@ -306,6 +320,7 @@ def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> s
     return None
 
 
+AMOUNT_PREFIX = re.compile(r"^(?:总投资|投资)?(?:约|近|超|逾)?[0-9.]+(?:万|亿|千万)?(?:元|美元|欧元)(?:人民币)?的")
 LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s]{2,20}、)+[^、，。；：“”（）\s]{2,20}?)(?=等|。|，|$)(等)?")
 
 
@@ -331,6 +346,9 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
                 items.append((base + pos + idx, sub))
                 sub_pos = pos + idx + len(sub)
             pos += len(part) + 1
+        # an item may carry the amount it is given: "30亿元的环保智能装备"
+        items = [(s + len(m.group()), item[len(m.group()):]) if (m := AMOUNT_PREFIX.match(item)) else (s, item)
+                 for s, item in items]
         # the first item starts after the last boundary word in front of it
         first_s, first = items[0]
         cut = walk_left(sent, first_s + len(first), lex, set())

@@ -186,8 +186,13 @@ def place_relations(doc: Document, sink: FactSink) -> None:
 
 
 def name_place(name: str):
-    """The city, district or country a name starts with (北京经纬恒润, 日本建公司)."""
+    """The place a name says it is in: a bracketed place (上海市北高新（南通）科技城) first,
+    else the city, district or country it starts with (北京经纬恒润, 日本建公司)."""
     gaz = load_gazetteer()
+    for inner in re.findall(r"[（(]([^）)]{2,8})[）)]", name):
+        places = gaz.lookup(inner)
+        if places:
+            return places[0]
     for n in range(min(len(name) - 2, 9), 1, -1):
         places = [p for p in gaz.lookup(name[:n]) if p.cls in ("City", "District", "Country")]
         if places:
