@@ -91,20 +91,22 @@ def start_server(source: Store | str | Path, host: str = DEFAULT_HOST, port: int
     port = port or _free_port(host)
     _check_port(host, port)
     scratch = None
-    if isinstance(source, (str, Path)) and (Path(source) / STORE_DIR).exists() and not allow_update:
-        location = (Path(source) / STORE_DIR).resolve()
-    else:
-        store = open_store(Path(source)) if isinstance(source, (str, Path)) else source
-        scratch = location = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-        ox.Store(str(location)).bulk_load(store.dump("nq"), ox.RdfFormat.N_QUADS)
-        if store is not source:
-            store.close()
-    command = "serve" if allow_update else "serve-read-only"
-    fd, log = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
-    with open(fd, "wb") as err:
-        process = subprocess.Popen([oxigraph_binary(), command, "--location", str(location),
-                                    "--bind", f"{host}:{port}", "--union-default-graph"],
-                                   stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+    try:
+        if isinstance(source, (str, Path)) and (Path(source) / STORE_DIR).exists() and not allow_update:
+            location = (Path(source) / STORE_DIR).resolve()
+        else:
+            scratch = location = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+            _copy_into(source, location)
+        fd, log = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
+        with open(fd, "wb") as err:
+            process = subprocess.Popen([oxigraph_binary(), "serve" if allow_update else "serve-read-only",
+                                        "--location", str(location), "--bind", f"{host}:{port}",
+                                        "--union-default-graph"],
+                                       stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+    except BaseException:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
     server = Server(f"http://{host}:{port}", process, Path(log), scratch)
     try:
         _wait_until_listening(server, host, port)
@@ -128,6 +130,16 @@ def serve(source: Store | str | Path, host: str = DEFAULT_HOST, port: int = DEFA
         pass
     finally:
         server.stop()
+
+
+def _copy_into(source: Store | str | Path, location: Path) -> None:
+    """Write the graph of an out/ folder or an open Store into a new on-disk store."""
+    store = open_store(Path(source)) if isinstance(source, (str, Path)) else source
+    try:
+        ox.Store(str(location)).bulk_load(store.dump("nq"), ox.RdfFormat.N_QUADS)
+    finally:
+        if store is not source:
+            store.close()
 
 
 def _free_port(host: str) -> int:
@@ -193,10 +205,10 @@ def push(store: Store, endpoint: str, replace: bool = False, per_document: bool 
         except HTTPError as exc:
             body = exc.read().decode("utf-8", errors="replace").strip()[:500]
             raise KgError(f"{endpoint} refused {label}: HTTP {exc.code} {exc.reason}"
-                          f"{': ' + body if body else ''}; {_so_far(loaded, replace)}") from None
+                          f"{': ' + body if body else ''}; {_so_far(loaded)}") from None
         except (URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise KgError(f"cannot reach {endpoint}: {reason}; {_so_far(loaded, replace)}") from None
+            raise KgError(f"cannot reach {endpoint}: {reason}; {_so_far(loaded)}") from None
         loaded["default" if name is None else name] = len(triples)
     return loaded
 
@@ -212,11 +224,10 @@ def _graphs(store: Store, per_document: bool) -> list[tuple[str | None, list[ox.
     return sorted(graphs.items(), key=lambda item: (item[0] is not None, item[0] or ""))
 
 
-def _so_far(loaded: dict[str, int], replace: bool) -> str:
+def _so_far(loaded: dict[str, int]) -> str:
     if not loaded:
         return "nothing was loaded"
-    names = ", ".join(shorten(n) if n != "default" else n for n in list(loaded)[:5])
+    names = ", ".join(n if n == "default" else shorten(n) for n in list(loaded)[:5])
     more = f" and {len(loaded) - 5} more" if len(loaded) > 5 else ""
-    again = "run it again to load the rest (they are replaced)" if replace else \
-        "running it again adds them twice unless you replace"
-    return f"already loaded {len(loaded)} graph(s): {names}{more}; {again}"
+    return (f"already loaded {len(loaded)} graph(s): {names}{more}; the others were not "
+            "(sending the same graphs again is harmless)")

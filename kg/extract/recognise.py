@@ -172,10 +172,12 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
     return start
 
 
-def _descriptive(prefix: str, lex: Lexicon) -> bool:
-    """True when `prefix` is only descriptors and numbers: 一批重大, 主题, 省级…"""
+def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
+    """True when `prefix` is only descriptors and numbers (一批重大, 主题, 省级…) and, unless
+    told otherwise, industry names (汽车电子产业项目 names no project)."""
     rest = re.sub(r"[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号]?", "", prefix)
-    for word in sorted(lex.descriptors | set(lex.anaphors) | set(lex.industries), key=len, reverse=True):
+    words = lex.descriptors | set(lex.anaphors) | (set(lex.industries) if industries else set())
+    for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return not rest.strip()
 
@@ -302,7 +304,7 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
         name = match.group(1)
         s = sent.start + match.start(1)
         first = next((w for w, ts, _ in sent.tokens if ts == s), "")
-        if first in lex.boundary or _descriptive(name, lex) or not HAN.search(name):
+        if first in lex.boundary or _descriptive(name, lex, industries=False) or not HAN.search(name):
             continue
         cls = _class_by_ending(name, lex) or "Project"
         found.append(Mention(s, s + len(name), name, cls, "amount"))
@@ -332,10 +334,10 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         body = match.group(1)
         head_cls = None
         if match.group(2):
-            after = sent.text[match.end():match.end() + 10]
+            after = sent.text[match.end():match.end() + 14]
             for head, cls in lex.list_heads:
                 pos = after.find(head)
-                if 0 <= pos <= 6:
+                if 0 <= pos <= 10:
                     head_cls = cls
                     break
         items, pos = [], 0
