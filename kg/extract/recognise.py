@@ -323,7 +323,7 @@ def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> s
 
 
 AMOUNT_PREFIX = re.compile(r"^(?:总投资|投资)?(?:约|近|超|逾)?[0-9.]+(?:万|亿|千万)?(?:元|美元|欧元)(?:人民币)?的")
-LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s]{2,20}、)+[^、，。；：“”（）\s]{2,20}?)(?=等|。|，|$)(等)?")
+LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s等]{2,20}、)+[^、，。；：“”（）\s等]{2,20}?)(?=等|。|，|$)(等)?")
 
 
 def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:
@@ -387,14 +387,18 @@ def find_industries(sent: Sentence, lex: Lexicon) -> list[Mention]:
             for m in lex.industry_re.finditer(sent.text)]
 
 
+ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_anaphor": "GovernmentBody"}
+
+
 def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
-    """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company)."""
+    """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
+    管委会, 园区党委 (the article's park's own bodies)."""
     found = []
     for word, s, e in sent.tokens:
         kind = lex.anaphors.get(word)
-        if kind == "park_anaphor" or (kind == "company_anaphor" and (
-                word.startswith("该") or s == sent.start or sent.doc.text[s - 1] in "，；：")):
-            found.append(Mention(s, e, word, "Park" if kind == "park_anaphor" else "Company", "anaphor"))
+        if kind in ANAPHOR_CLASS and (kind != "company_anaphor" or word.startswith("该") or s == sent.start
+                                      or sent.doc.text[s - 1] in "，；："):
+            found.append(Mention(s, e, word, ANAPHOR_CLASS[kind], "anaphor"))
     return found
 
 

@@ -160,6 +160,8 @@ def resolve(doc: Document) -> Document:
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
             m.entity = main
+        elif kind == "body_anaphor" and main:
+            m.entity = _park_body(doc, main, m.surface.removeprefix("园区"))
         elif kind == "company_anaphor":
             m.entity = last_company
         elif m.cls == "Company":
@@ -168,6 +170,14 @@ def resolve(doc: Document) -> Document:
     for m in anaphors:
         m.cls = doc.entities[m.entity].cls if m.entity else m.cls
     return doc
+
+
+def _park_body(doc: Document, park: str, body: str) -> str:
+    """The entity of the main park's 管委会 / 党委, created on first mention."""
+    label = doc.entities[park].label + body
+    key = f"governmentbody/{slug(label)}"
+    doc.entities.setdefault(key, Entity(key, label, "GovernmentBody"))
+    return key
 
 
 def main_park(doc: Document) -> str | None:
