@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql as sparql_plugin
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphNotFound, KgError, QueryError
@@ -249,10 +250,18 @@ class MemoryStore:
             raise _rdflib_error(sparql, exc) from None
 
     def update(self, sparql: str) -> None:
+        """Without GRAPH, updates change the default graph, as in Oxigraph.
+
+        rdflib evaluates updates against the union while its module flag
+        SPARQL_DEFAULT_GRAPH_UNION is on, and then INSERT DATA fails ("expected 4, got 3").
+        """
+        union, sparql_plugin.SPARQL_DEFAULT_GRAPH_UNION = sparql_plugin.SPARQL_DEFAULT_GRAPH_UNION, False
         try:
             self._ds.update(sparql, initNs=PREFIXES)
         except Exception as exc:
             raise _rdflib_error(sparql, exc) from None
+        finally:
+            sparql_plugin.SPARQL_DEFAULT_GRAPH_UNION = union
 
     def __len__(self) -> int:
         return sum(1 for _ in self._ds.quads((None, None, None, None)))

@@ -196,6 +196,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
                 continue
             walk_from = inside[0]
         start = walk_left(sent, walk_from, lex, ends) if walk_from in sent.token_starts else walk_from
+        if lex.suffix_class[suffix] == "Fund":
+            start = _through_fund_size(sent, start, lex, ends)
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
@@ -207,6 +209,18 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         found.append(Mention(start, e_abs, sent.doc.text[start:e_abs], cls, "suffix"))
         ends.add(e_abs)
     return found
+
+
+FUND_SIZE = re.compile(r"(?:首批|首期|总规模)?[0-9.]+(?:万|亿)?元$")
+
+
+def _through_fund_size(sent: Sentence, start: int, lex: Lexicon, ends: set[int]) -> int:
+    """A fund's name may carry its size: 江苏省战新首批40亿元产业专项母基金."""
+    size = FUND_SIZE.search(sent.doc.text[sent.start:start])
+    if not size or sent.start + size.start() not in sent.token_ends:
+        return start
+    before = walk_left(sent, sent.start + size.start(), lex, ends)
+    return before if before < sent.start + size.start() else start
 
 
 def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon) -> int | None:

@@ -246,22 +246,34 @@ def _sentence_of(doc: Document, pos: int) -> int:
     return -1
 
 
+AMOUNT_HOLDERS = {"Project", "Company", "Fund"}
+FINANCING_AFTER = re.compile(r"^[^，。]{0,8}?(?:融资|资金|注资|风险投资)")
+INVESTING_BEFORE = re.compile(r"(?:总投资|投资|斥资|出资|融资|总额)[^，。]{0,4}$")
+
+
 def attach_amounts(doc: Document) -> None:
-    """An amount belongs to the entity it is written before ("总投资5亿元的X") or after ("X…总投资近10亿元")."""
+    """Give each amount to the project, company or fund the sentence gives it to.
+
+    In order: the name written right after it ("总投资5亿元的X"), the name it stands in
+    ("40亿元产业专项母基金"), the last company before a financing ("…公司获得近2亿元B轮融资"),
+    the last name before an investing verb ("X…总投资近10亿元").
+    """
     for sent in doc.sentences:
         mentions = [m for m in doc.mentions if sent.start <= m.start < sent.end
-                    and doc.entities[m.entity].cls in ("Project", "Company", "Fund", "Park")]
+                    and doc.entities[m.entity].cls in AMOUNT_HOLDERS]
         for amount, start, end in find_amounts(sent.text):
             a_start, a_end = sent.start + start, sent.start + end
-            after = [m for m in mentions if 0 <= m.start - a_end <= 2 and doc.text[a_end:m.start] in ("的", "")]
-            inside = [m for m in mentions if m.start <= a_start and a_end <= m.end]
-            before = [m for m in mentions if m.end <= a_start and "，" not in doc.text[m.end:a_start][:-8] and
-                      re.search(r"(投资|斥资|出资|融资|总额)", doc.text[max(m.end, a_start - 8):a_start])]
-            target = (after or inside or before[-1:] or [None])[0]
-            if target is None:
-                continue
-            entity = doc.entities[target.entity]
-            doc.amounts.append((entity.key, amount, sent.index))
+            before = [m for m in mentions if m.end <= a_start]
+            companies = [m for m in before if doc.entities[m.entity].cls == "Company"]
+            target = (
+                next((m for m in mentions if m.start - a_end in (0, 1) and doc.text[a_end:m.start] in ("", "的")), None)
+                or next((m for m in mentions if m.start <= a_start and a_end <= m.end), None)
+                or (companies[-1] if companies and FINANCING_AFTER.match(doc.text[a_end:sent.end]) else None)
+                or (before[-1] if before and INVESTING_BEFORE.search(doc.text[sent.start:a_start])
+                    and doc.text[before[-1].end:a_start].count("，") <= 1 else None)
+            )
+            if target is not None:
+                doc.amounts.append((target.entity, amount, sent.index))
 
 
 def relate(doc: Document) -> Document:
