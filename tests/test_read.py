@@ -239,7 +239,7 @@ def test_empty_folder_raises_input_error(tmp_path):
         api.build([tmp_path / "in"], tmp_path / "out")
 
 
-LONG = "包括修实生物在内，宝月湖生命健康产业园已经集聚了众多高成长性企业，其中有科凯生"   # 40+ characters, cut mid-word
+LONG = "包括修实生物在内，位于市北科技城的宝月湖生命健康产业园已经集聚了众多高成长性企业，其中有科凯生"  # 40+ characters, cut mid-word
 CONTINUED = "命、百优达等八十多家企业。"
 
 

@@ -27,11 +27,12 @@ from .gazetteer import load_gazetteer
 PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/")
 OPEN, CLOSE = "（(", "）)"
 HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LATIN = re.compile(r"^[A-Za-z0-9.+\-]+$")
 CONJUNCTIONS = {"与", "和", "及"}
 MAX_NAME = 24
 PRIORITY = {"suffix": 6, "place": 5, "quoted": 5, "amount": 4, "listed": 3, "person": 4,
-            "industry": 2, "repeat": 1, "anaphor": 0, "cued": 3}
+            "industry": 2, "repeat": 1, "anaphor": 0, "cued": 3, "brand": 3}
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
 COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生物", "医药", "电力", "微电", "铝业",
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
@@ -131,7 +132,8 @@ def _is_name_token(word: str, lex: Lexicon) -> bool:
     return bool(HAN.search(word) or LATIN.match(word))
 
 
-def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> int:
+def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
+              stops: frozenset[int] = frozenset(), allow: frozenset[str] = frozenset()) -> int:
     """Start of the name whose last character is just before `end`.
 
     Walks back over name-like tokens, through a short bracket group (市北高新（南通）科技城),
@@ -157,7 +159,9 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int]) -> in
                 break
             start, i = s, i - 1
             continue
-        if not _is_name_token(word, lex):
+        if e in stops and e != end:
+            break       # another name ends here (…项目|选址合肥高新区)
+        if word not in allow and not _is_name_token(word, lex):
             if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
             break
@@ -182,12 +186,26 @@ def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
     return not rest.strip()
 
 
+#: (inner, outer): a name of the outer class may contain a whole name of the inner class
+#: (南京邮电大学|南通研究院, 苏盐园区|开发有限公司, 苏锡通科技产业园区|管委会); other names
+#: end where another one ends (…电池项目|选址合肥高新区 is two)
+NESTING = frozenset({("Institution", "Institution"), ("Park", "Park"), ("Company", "Project"),
+                     ("Park", "GovernmentBody"), ("Park", "Company"), ("Park", "Project"), ("Park", "Platform"),
+                     ("Institution", "Platform"), ("Company", "GovernmentBody"), ("Company", "Company"),
+                     ("GovernmentBody", "GovernmentBody"), ("Park", "Fund"), ("Company", "Fund")})
+#: verbs that company names are made of (…开发建设有限公司, …投资发展集团)
+COMPANY_WORDS = frozenset({"开发", "建设", "投资", "发展", "运营", "管理", "控股", "实业", "贸易", "服务",
+                           "咨询", "制造", "研发", "创新", "孵化", "经营", "设计", "检测", "运输"})
+
+
 def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found: list[Mention] = []
     ends: set[int] = set()
-    for match in lex.suffix_re.finditer(sent.text):
-        suffix = match.group()
-        s_abs, e_abs = sent.start + match.start(), sent.start + match.end()
+    matches = [(sent.start + m.start(), sent.start + m.end(), m.group()) for m in lex.suffix_re.finditer(sent.text)]
+    for s_abs, e_abs, suffix in matches:
+        cls = lex.suffix_class[suffix]
+        stops = frozenset(e for s2, e, suf in matches if e <= s_abs and (lex.suffix_class[suf], cls) not in NESTING)
+        allow = COMPANY_WORDS if cls == "Company" else frozenset()
         walk_from = s_abs
         if s_abs not in sent.token_starts:
             # the suffix ends a longer token (理工大学): walk on from that token's start
@@ -195,13 +213,12 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
             if not inside:
                 continue
             walk_from = inside[0]
-        start = walk_left(sent, walk_from, lex, ends) if walk_from in sent.token_starts else walk_from
-        if lex.suffix_class[suffix] == "Fund":
+        start = walk_left(sent, walk_from, lex, ends, stops, allow) if walk_from in sent.token_starts else walk_from
+        if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
-        cls = lex.suffix_class[suffix]
         inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" else None
         if inner:
             found.append(Mention(start, inner, sent.doc.text[start:inner], "Park", "suffix"))
@@ -294,6 +311,26 @@ def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
     return end
 
 
+def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """A firm's short name: a word jieba does not know followed by a trade word (钰泰|半导体,
+    星辰|能源, 通富|微电). Known words before a trade word are a sector, not a firm (光伏能源)."""
+    found = []
+    known = tokenizer_words()
+    for (w1, s1, _), (w2, _, e2) in zip(sent.tokens, sent.tokens[1:]):
+        if w2 in COMPANY_ENDINGS and w1 not in known and 2 <= len(w1) <= 3 and HAN_WORD.fullmatch(w1) \
+                and w1[0] not in GLUE and w1[-1] not in GLUE:
+            found.append(Mention(s1, e2, w1 + w2, "Company", "brand"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def tokenizer_words() -> frozenset[str]:
+    """Words in jieba's dictionary (with counts), as opposed to words its HMM made up."""
+    from .segment import tokenizer
+
+    return frozenset(w for w, n in tokenizer().FREQ.items() if n)
+
+
 def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """Names marked by their context (name_cues.tsv): "X的入驻", "成立全资子公司Y"."""
     found = []
@@ -306,7 +343,7 @@ def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
                 start = sent.start + match.end()
                 end = walk_right(sent, start, lex)
             name = sent.doc.text[start:end]
-            if len(name) >= 2 and HAN.search(name) and not _descriptive(name, lex) \
+            if len(name) >= 2 and HAN.search(name) and not _descriptive(name, lex) and name not in lex.suffix_class \
                     and name not in lex.anaphors and not load_gazetteer().lookup(name):
                 found.append(Mention(start, end, name, cls, "cued"))
     return found
@@ -371,6 +408,8 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         items[0] = (cut, sent.doc.text[cut:first_s + len(first)])
         typed = [m for m in known if any(m.start <= s < m.end for s, _ in items) and m.cue != "place"]
         neighbour_cls = typed[0].cls if typed else None
+        # no item starts with a verb or an adverb ("强化创新保障服务" is no name)
+        items = items[:1] + [(s, item) for s, item in items[1:] if not _starts_with_verb(sent, s)]
         for s, item in items:
             if len(item) < 2 or any(m.start <= s < m.end or s <= m.start < s + len(item) for m in known):
                 continue
@@ -381,6 +420,12 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
                 continue
             found.append(Mention(s, s + len(item), item, cls, "listed"))
     return found
+
+
+def _starts_with_verb(sent: Sentence, start: int) -> bool:
+    word = next((w for w, s, _ in sent.tokens if s == start), "")
+    return word_tags().get(word, "n")[:1] in ("v", "d", "p", "c", "r") \
+        and word_tags().get(word) != "vn"
 
 
 def find_persons(sent: Sentence, lex: Lexicon) -> list[Mention]:
@@ -507,7 +552,7 @@ def recognise(doc: Document) -> Document:
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)
-        chosen = select(chosen + find_cued(sent, lex))
+        chosen = select(chosen + find_cued(sent, lex) + find_brands(sent, lex))
         candidates += chosen + find_listed(sent, lex, chosen) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
