@@ -10,6 +10,8 @@ from kg import api
 from kg.errors import DocumentError, InputError
 from kg.read import normalise, read_document, read_documents
 
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
 # Two paragraphs of simplified Chinese, 200+ characters, so that charset detection has material.
 SIMPLIFIED = (
     "上海市北高新（南通）科技城位于江苏省南通市，是上海与南通两地合作共建的重要产业园区。"
