@@ -38,7 +38,7 @@ system-deps:
 
 demo: $(STAMP)
 	$(BIN)/kg build data/corpus --out $(OUT)
-	$(BIN)/kg viz --out $(OUT)/graph.html
+	$(BIN)/kg viz --out $(OUT)
 	@echo
 	@echo "Graph (Turtle): $(OUT)/graph.ttl"
 	@echo "Network view:   $(OUT)/graph.html"

@@ -16,7 +16,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "build": "kg.api", "open_graph": "kg.api", "query": "kg.query", "BuildResult": "kg.api",
+    "build": "kg.api", "open_graph": "kg.api", "query": "kg.api", "BuildResult": "kg.api",
     "to_networkx": "kg.analysis", "stats": "kg.analysis", "shortest_paths": "kg.analysis",
     "render": "kg.view", "export": "kg.api", "evaluate": "kg.evaluate",
 }

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from .errors import GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION, extract
-from .graph import to_dataset, union_graph
+from .graph import serialize, to_dataset, union_graph
 from .model import Document
 from .read import Skipped, read_documents
 from .vocab import PREFIXES
@@ -73,8 +73,8 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        "graph": _write_atomic(out / GRAPH_FILE, graph.serialize(format="turtle")),
-        "evidence": _write_atomic(out / EVIDENCE_FILE, ds.serialize(format="trig")),
+        "graph": _write_atomic(out / GRAPH_FILE, serialize(graph, "turtle")),
+        "evidence": _write_atomic(out / EVIDENCE_FILE, serialize(ds, "trig")),
     }
     result = BuildResult(out, docs, skipped, len(graph), sum(len(d.entities) for d in docs),
                          sum(len(d.facts) for d in docs), files)
@@ -158,9 +158,9 @@ def export(fmt: str, dest: str | Path, out: str | Path | None = None, graph: str
 
         ds = Dataset()
         ds.parse(source)
-        text = ds.serialize(format=serializer)
+        text = serialize(ds, serializer)
     else:
-        text = open_graph(out, graph).serialize(format=serializer)
+        text = serialize(open_graph(out, graph), serializer)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     return _write_atomic(dest, text)

@@ -94,6 +94,13 @@ def _preferred_class(ents: list[Entity]) -> str:
     return max(sorted(counts), key=lambda c: counts[c])
 
 
+def decimal_lexical(value: float) -> str:
+    """One lexical form per value ("500000000.0"), as Turtle's decimal shorthand writes it,
+    so that every serialisation of the graph reads back to equal literals."""
+    d = Decimal(str(value))
+    return f"{d:.1f}" if d == d.to_integral_value() else format(d.normalize(), "f")
+
+
 def entity_iri(key: str, base: Namespace = KGR) -> URIRef:
     return base[key]
 
@@ -133,8 +140,7 @@ def to_dataset(docs: list[Document], base: str | Namespace = KGR) -> Dataset:
         best_amount.setdefault(key, (doc_id, amount))
     for key, (doc_id, amount) in best_amount.items():
         g = graphs[doc_id]
-        g.add((entity_iri(key, base), KGO.investmentAmount, Literal(Decimal(str(amount.value)).normalize()
-                                                                    .quantize(Decimal(1)), datatype=XSD.decimal)))
+        g.add((entity_iri(key, base), KGO.investmentAmount, Literal(decimal_lexical(amount.value), datatype=XSD.decimal)))
         g.add((entity_iri(key, base), KGO.currency, Literal(amount.currency)))
     for doc_id, fact in merged.facts:
         g = graphs[doc_id]
@@ -167,3 +173,34 @@ def union_graph(ds: Dataset) -> Graph:
     for s, p, o, _ in ds.quads((None, None, None, None)):
         g.add((s, p, o))
     return g
+
+
+def serialize(data: Graph | Dataset, fmt: str) -> str:
+    """Text in `fmt` that is the same for the same triples, whatever the hash seed.
+
+    rdflib's Turtle is already stable; N-Triples, N-Quads and TriG go through Oxigraph with
+    the quads sorted (graph first, so TriG keeps one block per document); JSON-LD nodes are
+    sorted by @id.
+    """
+    if fmt == "turtle":
+        return data.serialize(format="turtle")
+    if fmt == "json-ld":
+        import json
+
+        nodes = json.loads(data.serialize(format="json-ld"))
+        return json.dumps(sorted(nodes, key=lambda n: json.dumps(n, sort_keys=True, ensure_ascii=False)),
+                          ensure_ascii=False, indent=2, sort_keys=True)
+    if fmt == "pretty-xml":
+        return data.serialize(format="pretty-xml")
+    import pyoxigraph as ox
+
+    quads = list(ox.parse(data.serialize(format="nquads" if isinstance(data, Dataset) else "nt").encode("utf-8"),
+                          format=ox.RdfFormat.N_QUADS if isinstance(data, Dataset) else ox.RdfFormat.N_TRIPLES))
+    quads.sort(key=lambda q: (str(q.graph_name) if hasattr(q, "graph_name") else "", str(q.subject),
+                              str(q.predicate), str(q.object)))
+    target = {"nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt]
+    if target is ox.RdfFormat.N_TRIPLES:
+        quads = [q.triple if hasattr(q, "triple") else q for q in quads]
+    # no kgr: prefix, since percent-encoded local names would need escapes that not every parser reads
+    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "kgr"} if target is ox.RdfFormat.TRIG else None
+    return ox.serialize(quads, format=target, **({"prefixes": prefixes} if prefixes else {})).decode("utf-8")

@@ -6,7 +6,6 @@ every file it cannot use with the reason, so one bad file never stops a build.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def html_to_text(markup: str) -> str:
     parser = _TextExtractor()
     parser.feed(markup)
     parser.close()
-    return html.unescape("".join(parser.parts))
+    return "".join(parser.parts)
 
 
 #: a long paragraph that stops mid-sentence, then the text that continues it: pages scraped

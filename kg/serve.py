@@ -4,8 +4,9 @@
 engine `kg query` uses, with the SPARQL 1.1 Protocol, content negotiation and the Graph
 Store Protocol already done. On a built out/ folder it serves out/store read-only, as it
 is; with updates allowed, or for a store given as an object, it serves a scratch copy, so
-no client can change what `kg build` wrote. Queries see the union of all graphs, as in
-`kg query`, but the server does not predeclare the kgo:/kgr: prefixes.
+no client can change what `kg build` wrote. Queries see the union of all graphs (the store's
+default graph, see kg.store), as in `kg query`, but the server does not predeclare the
+kgo:/kgr: prefixes.
 
 `push` sends the graph to any store that speaks the Graph Store HTTP Protocol, one
 request per document graph, so a failure says exactly which graphs are already there.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import signal
 import socket
 import subprocess
 import sysconfig
@@ -29,7 +31,7 @@ import pyoxigraph as ox
 
 from .errors import KgError
 from .query import shorten
-from .store import STORE_DIR, Store, open_store
+from .store import STORE_DIR, TRIG_FILE, Store, open_store, write_store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -95,13 +97,12 @@ def start_server(source: Store | str | Path, host: str = DEFAULT_HOST, port: int
         if isinstance(source, (str, Path)) and (Path(source) / STORE_DIR).exists() and not allow_update:
             location = (Path(source) / STORE_DIR).resolve()
         else:
-            scratch = location = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-            _copy_into(source, location)
+            scratch = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+            location = _copy_into(source, scratch)
         fd, log = tempfile.mkstemp(prefix="kg-serve-", suffix=".log")
         with open(fd, "wb") as err:
             process = subprocess.Popen([oxigraph_binary(), "serve" if allow_update else "serve-read-only",
-                                        "--location", str(location), "--bind", f"{host}:{port}",
-                                        "--union-default-graph"],
+                                        "--location", str(location), "--bind", f"{host}:{port}"],
                                        stdin=subprocess.DEVNULL, stdout=err, stderr=err)
     except BaseException:
         if scratch:
@@ -124,7 +125,7 @@ def serve(source: Store | str | Path, host: str = DEFAULT_HOST, port: int = DEFA
         if ready:
             ready(server)
         code = server.process.wait()
-        if code:
+        if code not in (0, -signal.SIGINT):         # Ctrl-C reaches the server too
             raise KgError(f"the Oxigraph server stopped (exit status {code}): {_tail(server.log)}")
     except KeyboardInterrupt:
         pass
@@ -132,14 +133,16 @@ def serve(source: Store | str | Path, host: str = DEFAULT_HOST, port: int = DEFA
         server.stop()
 
 
-def _copy_into(source: Store | str | Path, location: Path) -> None:
-    """Write the graph of an out/ folder or an open Store into a new on-disk store."""
+def _copy_into(source: Store | str | Path, scratch: Path) -> Path:
+    """An on-disk store in `scratch` with the graph of an out/ folder or an open Store."""
     store = open_store(Path(source)) if isinstance(source, (str, Path)) else source
     try:
-        ox.Store(str(location)).bulk_load(store.dump("nq"), ox.RdfFormat.N_QUADS)
+        trig = scratch / TRIG_FILE
+        trig.write_bytes(store.dump("trig"))
     finally:
         if store is not source:
             store.close()
+    return write_store(trig, scratch).resolve()
 
 
 def _free_port(host: str) -> int:

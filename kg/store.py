@@ -2,7 +2,14 @@
 
 `kg build` writes out/graph.trig (one named graph per document); `write_store` turns it
 into out/store, an on-disk Oxigraph database that opens at once instead of re-parsing the
-TriG for every query. Queries without GRAPH see the union of all graphs in both kinds.
+TriG for every query. Queries without GRAPH see the union of all graphs in both kinds, as a
+set: a triple stated by three documents is matched once.
+
+Oxigraph's own union default graph (use_default_graph_as_union, --union-default-graph) is a
+bag in 0.5: such a triple is matched three times, so COUNT and SUM are inflated and joins
+over entities described in many documents blow up (oxigraph issue #1919, fixed after 0.5.13).
+An Oxigraph store here therefore keeps the union, deduplicated, in its default graph, beside
+the per-document named graphs; the Oxigraph server serves that same layout.
 
 out/store is a symbolic link to the newest complete database (out/store.<id>). A build
 fills out/store.tmp-<id> and only then moves the link, so a killed or failed build leaves
@@ -10,6 +17,7 @@ the previous store in place; the one before it is kept too, for a server still r
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -62,7 +70,7 @@ class Store(Protocol):
         """Quads in all graphs (a triple stated in two documents counts twice)."""
 
     def dump(self, format: str) -> bytes:
-        """ttl/nt: the union of all graphs; trig/nq: every named graph."""
+        """ttl/nt: the union of all graphs; trig/nq: every graph as built, default and named."""
 
     def close(self) -> None: ...
 
@@ -84,7 +92,11 @@ def _rdf_file(path: Path) -> tuple[ox.RdfFormat, str]:
 
 
 class OxigraphStore:
-    """pyoxigraph: the fast default, on disk (read-only) or in memory."""
+    """pyoxigraph: the fast default, on disk (read-only) or in memory; its default graph is the union."""
+
+    #: the default-graph triples that no named graph has: the build's own default graph
+    #: (document metadata, which no document graph repeats)
+    DEFAULT_ONLY = "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 
     def __init__(self, store: ox.Store, read_only: bool = False):
         self._store = store
@@ -96,7 +108,7 @@ class OxigraphStore:
         fmt, _ = _rdf_file(path)
         store = ox.Store()
         try:
-            store.load(path=str(path), format=fmt)
+            _fill(store, path, fmt)
         except (SyntaxError, ValueError, OSError) as exc:
             raise KgError(f"cannot read {path}: {exc}") from None
         return cls(store)
@@ -108,7 +120,7 @@ class OxigraphStore:
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
         try:
-            _bulk_load(tmp, trig_path)
+            _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG)   # closed once _fill returns
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, (SyntaxError, ValueError, OSError)):
@@ -142,7 +154,7 @@ class OxigraphStore:
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            result = self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            result = self._store.query(sparql, prefixes=PREFIXES)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
             if isinstance(result, ox.QueryTriples):
@@ -157,6 +169,11 @@ class OxigraphStore:
             raise QueryError(f"query failed: {exc}") from None
 
     def update(self, sparql: str) -> None:
+        """Changes the graphs it names; without GRAPH, the default graph, which queries see.
+
+        The default graph is the union as loaded: a change inside GRAPH <g> {…} alone is seen
+        by GRAPH queries only.
+        """
         if self._read_only:
             raise KgError("this store is opened read-only (out/store is rebuilt by every `kg build`); "
                           "load a graph file into memory to change a copy")
@@ -168,22 +185,34 @@ class OxigraphStore:
             raise QueryError(f"update failed: {exc}") from None
 
     def __len__(self) -> int:
-        return len(self._store)
+        """Quads as built: those of the named graphs and of the build's own default graph."""
+        named = self._store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        default = self._store.query(f"SELECT (COUNT(*) AS ?n) {self.DEFAULT_ONLY}")
+        return sum(int(next(iter(result))["n"].value) for result in (named, default))
 
     def dump(self, format: str) -> bytes:
         fmt, _, quads = _dump_format(format)
-        if quads:
-            return self._store.dump(format=fmt, prefixes=TURTLE_PREFIXES)
-        triples = {quad.triple for quad in self._store}
-        return ox.serialize(triples, format=fmt, prefixes=TURTLE_PREFIXES)
+        if not quads:
+            return self._store.dump(format=fmt, from_graph=ox.DefaultGraph(), prefixes=TURTLE_PREFIXES)
+        own = self._store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {self.DEFAULT_ONLY}")
+        default = (ox.Quad(t.subject, t.predicate, t.object) for t in own)
+        named = (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
+        return ox.serialize(itertools.chain(default, named), format=fmt, prefixes=TURTLE_PREFIXES)
 
     def close(self) -> None:
         del self._store       # pyoxigraph closes the database when the last reference goes
 
 
-def _bulk_load(location: Path, trig_path: Path) -> None:
-    """Fill a new on-disk store; it is closed when this function returns."""
-    ox.Store(str(location)).bulk_load(path=str(trig_path), format=ox.RdfFormat.TRIG)
+def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+    """Load `path` as it is, then every triple of it once more into the default graph,
+    which is then the union of all graphs, as a set (see the module's docstring)."""
+    store.bulk_load(path=str(path), format=fmt)
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        with tempfile.TemporaryFile() as union:       # streamed: 1M triples stay out of memory
+            ox.serialize((quad.triple for quad in ox.parse(path=str(path), format=fmt)), union,
+                         ox.RdfFormat.N_TRIPLES)
+            union.seek(0)
+            store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
 
 
 def _ox_term(term) -> Term | None:

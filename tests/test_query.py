@@ -202,8 +202,10 @@ def test_saved_query_answers(store):
     assert {r[0] for r in rows("hosted-in-city")} == {"北京经纬恒润", "上海芯片公司"}
     assert {r[0] for r in rows("entity-by-label")} == {"北京经纬恒润"}
     investor, target, amount, currency = rows("fund-investments")[0][:4]
-    assert (investor, target, Decimal(amount), currency) == ("江苏省战新产业专项母基金", "汽车电子产业项目", 2000000000, "CNY")
-    assert {r[:3:2] for r in rows("city-partnerships")} == {("南通市", "上海市"), ("南通市人民政府", "苏锡通科技产业园区")}
+    assert (investor, target, Decimal(amount), currency) == (
+        "江苏省战新产业专项母基金", "汽车电子产业项目", 2000000000, "CNY")
+    assert {r[:3:2] for r in rows("city-partnerships")} == {
+        ("南通市", "上海市"), ("南通市人民政府", "苏锡通科技产业园区")}
     assert rows("park-industries")[0][:3] == ("上海市北高新（南通）科技城", "1", "汽车电子")
 
 

@@ -90,14 +90,17 @@ def sample_dataset() -> Dataset:
     return ds
 
 
+def sample_counts() -> tuple[int, int]:
+    """(quads, distinct triples) of the sample: what it stores, what queries without GRAPH see."""
+    quads = list(sample_dataset().quads((None, None, None, None)))
+    return len(quads), len({(s, p, o) for s, p, o, _ in quads})
+
+
 def write_sample_trig(folder) -> tuple:
     """Write graph.trig into `folder`; returns (path, quads, distinct triples)."""
-    ds = sample_dataset()
     path = folder / "graph.trig"
-    path.write_text(ds.serialize(format="trig"), encoding="utf-8")
-    quads = sum(1 for _ in ds.quads((None, None, None, None)))
-    triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
-    return path, quads, triples
+    path.write_text(sample_dataset().serialize(format="trig"), encoding="utf-8")
+    return (path, *sample_counts())
 
 
 @pytest.fixture
@@ -124,6 +127,10 @@ def test_write_then_query_the_union(sample, kind):
             "kgr:company/北京经纬恒润", "kgr:company/上海芯片公司", "kgr:project/汽车电子产业项目",
             "kgr:platform/市北孵化器", "kgr:institution/南通研究院"}
         assert store.query("ASK { ?doc a prov:Entity ; kgo:sourcePath ?path }").boolean   # default graph
+        count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert count.rows == [(str(triples),)]              # a set: a triple of two documents counts once
+        hosts = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?park kgo:hosts ?tenant }")
+        assert hosts.rows == [("5",)]
         graphs = store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert graphs.rows == [("2",)]
     finally:

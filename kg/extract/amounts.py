@@ -23,7 +23,7 @@ def _pattern() -> tuple[re.Pattern, dict[str, str]]:
     currencies = {r["word"]: r["code"] for r in rules.load_table("currencies")}
     words = "|".join(sorted(map(re.escape, currencies), key=len, reverse=True))
     units = "|".join(sorted(UNITS, key=len, reverse=True))
-    return re.compile(rf"(?:近|超过|超|约|逾|达|共计|合计|总计)?({NUMBER})?({units})?({words})"), currencies
+    return re.compile(rf"(近|超过|超|约|逾|达|共计|合计|总计)?({NUMBER})?\s*({units})?({words})"), currencies
 
 
 def to_number(text: str) -> float:
@@ -37,9 +37,11 @@ def find_amounts(text: str) -> list[tuple[Amount, int, int]]:
     pattern, currencies = _pattern()
     found = []
     for match in pattern.finditer(text):
-        number, unit, word = match.groups()
-        if not number and not unit:
-            continue
+        hedge, number, unit, word = match.groups()
+        if not number and not (hedge and unit):
+            continue    # "亿元" alone is no amount; "近亿元" is
+        if not unit and number and not number[0].isdigit():
+            continue    # 三元锂电池, 一元化: a Chinese numeral right before 元 without 万/亿 is a word
         try:
             value = (to_number(number) if number else 1.0) * UNITS.get(unit or "", 1.0)
         except (ValueError, TypeError):

@@ -67,7 +67,11 @@ def park_cores(name: str) -> list[str]:
 
 
 def slug(text: str) -> str:
-    """An IRI path segment that keeps Chinese readable and escapes everything unsafe."""
+    """An IRI path segment: the name, percent-encoded as UTF-8.
+
+    Every RDF tool reads such IRIs (rapper's N-Triples parser among them), and they
+    decode back to the name exactly.
+    """
     return quote(normal_form(text), safe="()（）·-_.~")
 
 
