@@ -108,7 +108,7 @@ def query(sparql, file, saved, list_saved, fmt, out, graph):
 @click.option("--depth", default=2, show_default=True, help="Hops around --focus.")
 @click.option("--type", "types", help="Only these classes, comma-separated (Park,Company).")
 @click.option("--relation", "relations", help="Only these relations, comma-separated (hosts,investsIn).")
-@click.option("--min-degree", default=0, show_default=True)
+@click.option("--min-degree", default=1, show_default=True, help="Hide entities with fewer relations (0 shows all).")
 @click.option("--max-nodes", default=2000, show_default=True)
 @graph_options
 def viz(dest, focus, depth, types, relations, min_degree, max_nodes, out, graph):
@@ -123,7 +123,7 @@ def viz(dest, focus, depth, types, relations, min_degree, max_nodes, out, graph)
     except ValueError as exc:
         raise KgError(str(exc)) from None
     click.echo(f"wrote {result.path} ({result.nodes} nodes, {result.edges} edges)")
-    if result.message:
+    if result.dropped:
         click.echo(result.message, err=True)
 
 
