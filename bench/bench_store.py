@@ -5,7 +5,7 @@
     python bench/bench_store.py --sizes 250k --repeat 9 --timeout 30
 
 Each (store, size) runs in its own process, so peak RSS (resource.getrusage) is that store's
-alone; both go through kg.store/kg.query, as `kg query` does. A query slower than --timeout
+alone; both go through kg.store/kg.sparql, as `kg query` does. A query slower than --timeout
 is reported as "timeout" (rdflib at 1M can be).
 """
 from __future__ import annotations
@@ -116,7 +116,7 @@ class QueryTimeout(BaseException):
 
 def worker(kind: str, trig: Path, work: Path, repeat: int, timeout: float) -> dict:
     """Load and query one store in this process; prints its figures as JSON."""
-    from kg.query import run
+    from kg.sparql import run
     from kg.store import open_store, write_store
 
     start = time.perf_counter()

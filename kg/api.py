@@ -18,11 +18,12 @@ from .extract import EXTRACTOR_VERSION, extract
 from .graph import serialize, to_dataset, union_graph
 from .model import Document
 from .read import Skipped, read_documents
+from .store import STORES, open_store, write_store
+from .store import TRIG_FILE as EVIDENCE_FILE
 from .vocab import PREFIXES
 
 DEFAULT_OUT = Path("out")
 GRAPH_FILE = "graph.ttl"
-EVIDENCE_FILE = "graph.trig"
 REPORT_FILE = "build-report.json"
 
 #: export formats: name → (rdflib serializer, file suffix, needs named graphs)
@@ -52,12 +53,17 @@ class BuildResult:
 
 
 def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encoding: str | None = None,
-          base: str | None = None, progress: Callable[[Document], None] | None = None) -> BuildResult:
+          base: str | None = None, store: str = "oxigraph",
+          progress: Callable[[Document], None] | None = None) -> BuildResult:
     """Read every article under `paths`, extract, and write the graph into `out`.
 
     Writes graph.ttl (plain triples with reified evidence), graph.trig (one named graph per
-    document) and build-report.json (what was read, what was skipped and why).
+    document), the store `kg query` opens (out/store, Oxigraph on disk; none for
+    store="memory", which reads graph.trig) and build-report.json (what was read, what was
+    skipped and why).
     """
+    if store not in STORES:
+        raise KgError(f"unknown store '{store}' (choose from {', '.join(STORES)})")
     paths = list(paths)
     docs, skipped = read_documents(paths, encoding=encoding)
     if not docs:
@@ -76,6 +82,8 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
         "graph": _write_atomic(out / GRAPH_FILE, serialize(graph, "turtle")),
         "evidence": _write_atomic(out / EVIDENCE_FILE, serialize(ds, "trig")),
     }
+    if store != "memory":
+        files["store"] = write_store(files["evidence"], out, store)
     result = BuildResult(out, docs, skipped, len(graph), sum(len(d.entities) for d in docs),
                          sum(len(d.facts) for d in docs), files)
     files["report"] = _write_atomic(out / REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
@@ -96,6 +104,7 @@ def _write_atomic(path: Path, text: str) -> Path:
     """Write to a temporary file beside `path`, then rename: a killed build leaves the old file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)    # as a plain open() would make it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -169,7 +178,6 @@ def export(fmt: str, dest: str | Path, out: str | Path | None = None, graph: str
 def query(sparql: str, out: str | Path | None = None, graph: str | Path | None = None, store: str | None = None):
     """Run SPARQL on the built store (or any RDF file); returns a `sparql.QueryResult`."""
     from .sparql import run
-    from .store import open_store
 
     handle = open_store(Path(out) if out else DEFAULT_OUT if graph is None else None, graph, store)
     try:

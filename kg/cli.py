@@ -59,12 +59,15 @@ def main(ctx: click.Context, debug: bool) -> None:
               show_default=True, help="Folder for graph.ttl, graph.trig and the report.")
 @click.option("--encoding", default=None, help="Force an input encoding (e.g. gb18030); detected by default.")
 @click.option("--base", default=None, help="Base IRI for entities (default https://w3id.org/parkkg/resource/).")
+@click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
+              help="oxigraph: an on-disk store kg query opens at once; memory: queries read graph.trig.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(paths, out, encoding, base, quiet):
+def build(paths, out, encoding, base, store, quiet):
     """Read articles under PATHS and build the knowledge graph."""
     with click.progressbar(length=0, label="extracting", file=sys.stderr,
                            hidden=quiet or not sys.stderr.isatty()) as bar:
-        result = api.build(paths, out, encoding=encoding, base=base, progress=lambda doc: bar.update(1))
+        result = api.build(paths, out, encoding=encoding, base=base, store=store,
+                           progress=lambda doc: bar.update(1))
     for skipped in result.skipped:
         click.echo(f"kg: skipped {skipped.path}: {skipped.reason}", err=True)
     if not quiet:
@@ -82,9 +85,11 @@ def build(paths, out, encoding, base, quiet):
 @click.option("--saved", "-s", help="Run a saved query from queries/ by name (see --list).")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+              show_default=True, help="CONSTRUCT and DESCRIBE always print Turtle.")
+@click.option("--store", type=click.Choice(["oxigraph", "memory"]), default=None,
+              help="Engine for --graph files (default oxigraph).")
 @graph_options
-def query(sparql, file, saved, list_saved, fmt, out, graph):
+def query(sparql, file, saved, list_saved, fmt, store, out, graph):
     """Run a SPARQL query (kgo:, kgr:, rdfs:, skos: … are predeclared)."""
     from . import sparql as sq
 
@@ -96,7 +101,7 @@ def query(sparql, file, saved, list_saved, fmt, out, graph):
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a query string, --file FILE, --saved NAME")
     text = sq.load_saved(saved) if saved else (file.read() if file else sparql)
-    result = api.query(text, out=out, graph=graph)
+    result = api.query(text, out=out, graph=graph, store=store)
     width = None if fmt != "table" else click.get_terminal_size()[0] if sys.stdout.isatty() else None
     click.echo(sq.format_result(result, fmt, width=width))
 
@@ -203,3 +208,37 @@ def validate(shapes, out, graph):
     click.echo(report.text)
     if not report.conforms:
         sys.exit(int(ExitStatus.SOME_FAILED))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=api.DEFAULT_OUT, show_default=True,
+              help="Build folder whose store to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7878, show_default=True)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (on a copy of the store).")
+def serve(out, host, port, allow_update):
+    """Serve the graph as a SPARQL 1.1 endpoint until Ctrl-C."""
+    from .serve import serve as run_server
+
+    def ready(server):
+        click.echo(f"SPARQL endpoint: {server.query_url}  (Graph Store: {server.store_url}); Ctrl-C stops it")
+
+    run_server(out, host=host, port=port, allow_update=allow_update, ready=ready)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:7878/store")
+@click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
+@click.option("--single-graph", is_flag=True, help="Load everything into the default graph, not one graph per document.")
+@graph_options
+def push(endpoint, replace, single_graph, out, graph):
+    """Load the graph into a remote triple store (SPARQL 1.1 Graph Store HTTP Protocol)."""
+    from .serve import push as send
+    from .store import open_store
+
+    store = open_store(out if graph is None else None, graph)
+    try:
+        sent = send(store, endpoint, replace=replace, per_document=not single_graph)
+    finally:
+        store.close()
+    click.echo(f"pushed {sum(sent.values())} triples in {len(sent)} graph(s) to {endpoint}")

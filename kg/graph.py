@@ -123,7 +123,7 @@ def to_dataset(docs: list[Document], base: str | Namespace = KGR) -> Dataset:
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri)
     ds.bind("kgr", str(base))
-    default = ds.default_context
+    default = ds.default_graph
     graphs: dict[str, Graph] = {}
     for doc in docs:
         iri = document_iri(doc.id, base)

@@ -30,7 +30,7 @@ from urllib.request import Request, urlopen
 import pyoxigraph as ox
 
 from .errors import KgError
-from .query import shorten
+from .sparql import shorten
 from .store import STORE_DIR, TRIG_FILE, Store, open_store, write_store
 
 DEFAULT_HOST = "127.0.0.1"

@@ -30,7 +30,7 @@ import rdflib.plugins.sparql as sparql_plugin
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphNotFound, KgError, QueryError
-from .query import QueryResult, Term, syntax_error
+from .sparql import QueryResult, Term, syntax_error
 from .vocab import PREFIXES
 
 DEFAULT_OUT = Path("out")
@@ -127,6 +127,7 @@ class OxigraphStore:
                 raise KgError(f"cannot load {trig_path} into a store: {exc}") from None
             raise
         token = tmp.name.removeprefix(f"{STORE_DIR}.tmp-")
+        tmp.chmod(0o755)                # mkdtemp's 0700 would hide the store from other readers
         final = tmp.rename(out_dir / f"{STORE_DIR}.{token}")
         link = out_dir / STORE_DIR
         if link.is_symlink():

@@ -1,4 +1,4 @@
-"""kg.query: result formats (CJK-aligned table, CSV, TSV, SPARQL JSON), errors with positions,
+"""kg.sparql: result formats (CJK-aligned table, CSV, TSV, SPARQL JSON), errors with positions,
 and the saved queries of queries/ on the small graph of test_store, in both stores."""
 import csv
 import io
@@ -11,7 +11,7 @@ from rdflib import Graph
 from test_store import JWHR, write_sample_trig
 
 from kg.errors import KgError, QueryError, QuerySyntaxError
-from kg.query import QUERIES_DIR, QueryResult, Term, format_result, load_saved, run, saved_queries
+from kg.sparql import QUERIES_DIR, QueryResult, Term, format_result, load_saved, run, saved_queries
 from kg.store import STORES, open_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
