@@ -271,3 +271,64 @@ def test_version_and_help():
     assert result.exit_code == 0
     for command in ("build", "stats", "show", "path", "viz", "export", "validate", "evaluate"):
         assert command in result.stdout
+
+
+# --- kg query -------------------------------------------------------------------------
+
+HOSTS = "SELECT ?park ?co WHERE { ?park kgo:hosts ?co }"
+
+
+def test_query_reads_the_build_store_and_prints_a_table(built):
+    result = run("query", HOSTS, "--out", built)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["park", "co"]
+    rows = rdflib.Graph().parse(built / "graph.ttl").query(f"PREFIX kgo: <{NS}> {HOSTS}")
+    assert f"({len(rows)} rows)" in lines[-1]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_query_formats(built, fmt):
+    result = run("query", HOSTS, "--out", built, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["head"]["vars"] == ["park", "co"] and data["results"]["bindings"]
+    else:
+        sep = "," if fmt == "csv" else "\t"
+        assert result.stdout.splitlines()[0].split(sep) == ["park", "co"]
+
+
+def test_query_saved_and_from_file(built, tmp_path):
+    listed = run("query", "--list")
+    assert "park-companies" in listed.stdout
+    saved = run("query", "--saved", "park-companies", "--out", built, "--format", "csv")
+    assert saved.exit_code == 0 and len(saved.stdout.splitlines()) > 5
+    rq = tmp_path / "q.rq"
+    rq.write_text("ASK { ?s kgo:partnersWith ?o }", encoding="utf-8")
+    asked = run("query", "--file", rq, "--out", built)
+    assert asked.exit_code == 0 and asked.stdout.strip() == "true"
+
+
+def test_query_on_any_rdf_file_with_either_engine(built):
+    for store in ("oxigraph", "memory"):
+        result = run("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a kgo:Park }", "--graph",
+                     built / "graph.ttl", "--store", store, "--format", "csv")
+        assert result.exit_code == 0, result.stderr
+        assert int(result.stdout.splitlines()[1]) > 5
+
+
+def test_malformed_query_shows_the_position_and_exits_2(built):
+    result = run("query", "SELECT ?x WHERE { ?x kgo:hosts }", "--out", built)
+    assert result.exit_code == 2
+    assert "line 1" in result.stderr and "^" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_query_before_build_says_what_to_run(tmp_path):
+    result = run("query", HOSTS, "--out", tmp_path / "nothing")
+    assert result.exit_code == 2 and "kg build" in result.stderr
+
+
+def test_query_needs_exactly_one_source(built):
+    assert run("query", "--out", built).exit_code == 2
