@@ -41,8 +41,9 @@ AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将�
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
 GLUE = set("由在与和的是经从对向将被把给为")
 #: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
-#: conjunctions, particles, pronouns, locatives, time, numerals and measure words
-STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "t", "m", "q", "y", "e", "o", "z", "ad", "an")
+#: conjunctions, particles, pronouns, locatives, numerals and measure words (time words such
+#: as 中天 do occur in names; 今年, 去年 stop a name as boundary words)
+STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "m", "q", "y", "e", "o", "z", "ad", "an")
 
 
 @dataclass(frozen=True)

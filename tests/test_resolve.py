@@ -1,0 +1,52 @@
+"""Stage 4, resolve: mentions that name the same thing become one entity with aliases."""
+from __future__ import annotations
+
+from kg.extract import extract
+from kg.extract.resolve import company_cores, main_park, park_cores, slug
+from kg.model import Document
+
+
+def entities(text: str) -> dict[str, set[str]]:
+    doc = extract(Document("d", "d", text))
+    return {e.label: e.aliases for e in doc.entities.values()}
+
+
+def test_yixia_jiancheng_alias_is_merged():
+    found = entities("上海市北高新（南通）科技城（以下简称“市北科技城”）走过十年。市北科技城引进企业。")
+    assert "市北科技城" in found["上海市北高新（南通）科技城"]
+    assert "市北科技城" not in found
+
+
+def test_company_with_and_without_legal_form_and_brackets_is_one():
+    found = entities("上海市北高新（集团）有限公司负责开发。上海市北高新集团负责运营。市北高新集团投资40亿元。")
+    [label] = [k for k in found if "集团" in k]
+    assert {"上海市北高新集团", "市北高新集团"} <= found[label]
+
+
+def test_group_and_stock_company_stay_apart():
+    found = entities("上海市北高新（集团）有限公司与上海市北高新股份有限公司签订协议。")
+    assert "上海市北高新股份有限公司" in found and "上海市北高新（集团）有限公司" in found
+
+
+def test_park_named_with_and_without_city_and_long_suffix_is_one():
+    found = entities("苏锡通科技产业园区成立。苏锡通园区发展迅速。")
+    assert found["苏锡通科技产业园区"] == {"苏锡通园区"}
+
+
+def test_city_short_and_full_name_are_one_place():
+    found = entities("南通市与上海市签订合作协议。南通与上海合作。")
+    assert found["南通市"] == {"南通"} and found["上海市"] == {"上海"}
+
+
+def test_park_anaphor_points_to_the_articles_park():
+    doc = extract(Document("d", "d", "苏锡通科技产业园区举行签约。园区引进江苏中天科技有限公司。"))
+    park = main_park(doc)
+    assert doc.entities[park].label == "苏锡通科技产业园区"
+    assert any(f.subject == park and f.relation == "hosts" for f in doc.facts)
+
+
+def test_keys_and_iris():
+    assert company_cores("上海市北高新（集团）有限公司") == ["上海市北高新集团", "北高新集团", "市北高新集团"]
+    assert "苏锡通|园" in park_cores("苏锡通科技产业园区")
+    assert slug("江苏 涵润#1/\"x\"") == slug("江苏涵润#1/x")
+    assert all(c not in slug("a b<c>\"#/") for c in ' <>"#/')

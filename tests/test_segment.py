@@ -1,0 +1,31 @@
+"""Stage 2, segment: sentence boundaries and tokens that keep the genre's names whole."""
+from __future__ import annotations
+
+from kg.extract.segment import segment, split_sentences, tokenizer
+from kg.model import Document
+
+
+def test_sentences_split_on_chinese_punctuation_and_lines_with_offsets():
+    text = "园区引进项目。企业落户！是吗？\n标题行\n最后一句；"
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["园区引进项目", "企业落户", "是吗", "标题行", "最后一句"]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert [s.index for s in sentences] == list(range(5))
+
+
+def test_domain_dictionary_keeps_suffixes_places_and_industries_whole():
+    words = list(tokenizer().cut("苏锡通科技产业园区与静安区发力集成电路产业"))
+    assert "科技产业园区" in words or "产业园区" in words
+    assert "静安区" in words
+    assert "集成电路" in words
+
+
+def test_tokens_cover_every_sentence_with_offsets():
+    doc = segment(Document("d", "d", "经纬恒润在市北科技城成立全资子公司江苏涵润。园区引进企业。"))
+    assert doc.tokens and all(doc.text[s:e] == w for w, s, e in doc.tokens)
+    covered = "".join(w for w, _, _ in doc.tokens)
+    assert covered == "".join(s.text for s in doc.sentences)
+
+
+def test_the_tokenizer_is_built_once():
+    assert tokenizer() is tokenizer()
