@@ -447,12 +447,13 @@ def find_industries(sent: Sentence, lex: Lexicon) -> list[Mention]:
             for m in lex.industry_re.finditer(sent.text)]
 
 
-ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_anaphor": "GovernmentBody"}
+ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_anaphor": "GovernmentBody",
+                 "city_anaphor": "City"}
 
 
 def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
-    管委会, 园区党委 (the article's park's own bodies)."""
+    管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
     for word, s, e in sent.tokens:
         kind = lex.anaphors.get(word)

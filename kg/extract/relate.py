@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,8 +19,8 @@ from ..model import Amount, Document, Fact, Mention
 from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
-from .recognise import LEGAL_SUFFIXES
-from .resolve import main_park
+from .recognise import LEGAL_SUFFIXES, lexicon
+from .resolve import main_city, main_park
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
           "Platform": "L", "GovernmentBody": "G", "Industry": "N", "Person": "H"}
@@ -117,11 +118,13 @@ class FactSink:
         self.doc.facts.append(Fact(s, rel, o, sentence, text, confidence, rule))
 
 
-def _resolve_slot(spec: str, match: re.Match, groups, main: str | None) -> list[str | None]:
+def _resolve_slot(spec: str, match: re.Match, groups, implied: dict[str, str | None]) -> list[str | None]:
+    """Entities that fill a slot: the first alternative of `spec` ("s|@main") that has any;
+    "s&s2" takes the members of both groups; "@main" / "@city" the article's park / city."""
     for option in spec.split("|"):
-        if option == "@main":
-            return [main]
-        members = _members(match, option, groups)
+        if option in implied:
+            return [implied[option]]
+        members = [m for name in option.split("&") for m in _members(match, name, groups)]
         if members:
             return [m.entity for m in members]
     return []
@@ -129,6 +132,7 @@ def _resolve_slot(spec: str, match: re.Match, groups, main: str | None) -> list[
 
 def apply_patterns(doc: Document, sink: FactSink) -> None:
     main = main_park(doc)
+    implied = {"@main": main, "@city": None if main else main_city(doc, dominant=False)}
     by_sentence: dict[int, list[Mention]] = {}
     index = 0
     for m in sorted(doc.mentions, key=lambda m: m.start):
@@ -147,12 +151,30 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
                     for a, b in itertools.combinations(ents, 2):
                         sink.add(a, rule.relation, b, i, rule.confidence, rule.id)
                     continue
-                subjects = _resolve_slot(rule.subject, match, groups, main)
-                objects = _resolve_slot(rule.object, match, groups, main)
-                implicit = rule.subject.endswith("@main") and not _members(match, rule.subject.split("|")[0], groups)
+                subjects = _resolve_slot(rule.subject, match, groups, implied)
+                objects = _resolve_slot(rule.object, match, groups, implied)
+                implicit = "@" in rule.subject and not _members(match, rule.subject.split("|")[0], groups)
                 for s in subjects:
                     for o in objects:
                         sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
+
+
+def park_in_city(doc: Document, sink: FactSink) -> None:
+    """The article's park lies in the article's city, unless the text places it elsewhere."""
+    park, city = main_park(doc), main_city(doc)
+    if park and city and not any(f.subject == park and f.relation == "locatedIn" for f in doc.facts):
+        sink.add(park, "locatedIn", city, -1, 0.6, "park-in-city")
+
+
+def name_industries(doc: Document, sink: FactSink) -> None:
+    """A park or fund named for an industry works in it: 宝月湖生命健康产业园 → 生命健康."""
+    lex = lexicon()
+    industries = {e.label: key for key, e in doc.entities.items() if e.cls == "Industry"}
+    for key, entity in doc.entities.items():
+        if entity.cls in ("Park", "Fund"):
+            for match in lex.industry_re.finditer(entity.label):
+                if match.group() in industries:
+                    sink.add(key, "focusesOn", industries[match.group()], -1, 0.7, "name-industry")
 
 
 def place_relations(doc: Document, sink: FactSink) -> None:
@@ -283,5 +305,7 @@ def relate(doc: Document) -> Document:
     place_relations(doc, sink)
     park_bodies(doc, sink)
     captions(doc, sink)
+    park_in_city(doc, sink)
+    name_industries(doc, sink)
     attach_amounts(doc)
     return doc

@@ -158,12 +158,14 @@ def resolve(doc: Document) -> Document:
         for m in ms:
             m.entity = key
 
-    main = main_park(doc)
+    main, city = main_park(doc), main_city(doc, dominant=False)
     last_company = None
     for m in sorted(doc.mentions, key=lambda m: m.start):
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
             m.entity = main
+        elif kind == "city_anaphor":
+            m.entity = city
         elif kind == "body_anaphor" and main:
             m.entity = _park_body(doc, main, m.surface.removeprefix("园区"))
         elif kind == "company_anaphor":
@@ -174,6 +176,15 @@ def resolve(doc: Document) -> Document:
     for m in anaphors:
         m.cls = doc.entities[m.entity].cls if m.entity else m.cls
     return doc
+
+
+def main_city(doc: Document, dominant: bool = True) -> str | None:
+    """The city an article is about: the city named most often (我市 in a local paper means
+    it); with `dominant`, only a city named at least twice as often as any other."""
+    counts = Counter(m.entity for m in doc.mentions
+                     if m.entity and m.cue != "anaphor" and doc.entities[m.entity].cls == "City")
+    ranked = counts.most_common(2) + [(None, 0), (None, 0)]
+    return ranked[0][0] if not dominant or ranked[0][1] >= 2 * ranked[1][1] else None
 
 
 def _park_body(doc: Document, park: str, body: str) -> str:
