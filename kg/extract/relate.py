@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,6 +157,39 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
                 for s in subjects:
                     for o in objects:
                         sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
+
+
+def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
+    """In an article about one park, a firm, project or platform named in the same sentence as
+    the park (or 园区) and given no other host is taken to be in it; developers are not."""
+    main = main_park(doc)
+    if main is None:
+        return
+    placed = {f.object for f in doc.facts if f.relation == "hosts"}
+    excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main}
+    by_sentence = defaultdict(set)
+    for m in doc.mentions:
+        by_sentence[_sentence_of(doc, m.start)].add(m.entity)
+    for index, keys in sorted(by_sentence.items()):
+        if main not in keys:
+            continue
+        for key in sorted(keys - placed - excluded):
+            if doc.entities[key].cls in ("Company", "Project", "Platform"):
+                sink.add(main, "hosts", key, index, 0.45, "main-park-sentence")
+
+
+def hosted_through_parks(doc: Document, sink: FactSink) -> None:
+    """What a park inside a park hosts, the outer park hosts too (市北高新区 ⊃ 宝月湖产业园 ⊃ 修实生物)."""
+    hosts = defaultdict(set)
+    for f in doc.facts:
+        if f.relation == "hosts":
+            hosts[f.subject].add(f.object)
+    for outer in list(hosts):
+        for inner in sorted(hosts[outer]):
+            if doc.entities[inner].cls == "Park":
+                for tenant in sorted(hosts.get(inner, ())):
+                    if tenant != outer:
+                        sink.add(outer, "hosts", tenant, -1, 0.6, "hosted-through")
 
 
 def park_in_city(doc: Document, sink: FactSink) -> None:
@@ -307,5 +340,7 @@ def relate(doc: Document) -> Document:
     captions(doc, sink)
     park_in_city(doc, sink)
     name_industries(doc, sink)
+    hosted_by_main_park(doc, sink)
+    hosted_through_parks(doc, sink)
     attach_amounts(doc)
     return doc
