@@ -355,12 +355,21 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
+        name = _cut_at_boundary(sent, s, name, lex)
         first = next((w for w, ts, _ in sent.tokens if ts == s), "")
         if first in lex.boundary or _descriptive(name, lex, industries=False) or not HAN.search(name):
             continue
         cls = _class_by_ending(name, lex) or "Project"
         found.append(Mention(s, s + len(name), name, cls, "amount"))
     return found
+
+
+def _cut_at_boundary(sent: Sentence, start: int, name: str, lex: Lexicon) -> str:
+    """The name up to the first word that cannot be in a name ("长江存储二期项目|由…投资建设")."""
+    for word, s, _ in sent.tokens:
+        if start < s < start + len(name) and word not in CONJUNCTIONS and (word in lex.boundary or word in GLUE):
+            return name[: s - start]
+    return name
 
 
 def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> str | None:
@@ -374,6 +383,11 @@ def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> s
     return None
 
 
+INDUSTRY_HEAD = re.compile(r"(?:[0-9一二三四五六七八九十两]+大)?(?:主导|重点|新兴|未来|战略性新兴|支柱|特色)?(?:产业|领域|行业)?$")
+HEAD_MODIFIERS = re.compile(r"^(?:一批|多家|[0-9一二三四五六七八九十百千多余几]+(?:家|个|所|项|大|余家|多家)?|"
+                            r"高成长性|高水平|高新技术|重点|重大|龙头|骨干|领军|知名|优质|科技型?|品牌|主题|"
+                            r"省级|国家级|[\u4e00-\u9fff]{2}(?=企业|项目|园区))*")
+INDUSTRY_HEAD_AFTER = re.compile(r"^(?:[0-9一二三四五六七八九十两]+大)?(?:主导|重点|新兴|未来|战略性新兴|支柱|特色)?(?:产业|领域|行业)")
 AMOUNT_PREFIX = re.compile(r"^(?:总投资|投资)?(?:约|近|超|逾)?[0-9.]+(?:万|亿|千万)?(?:元|美元|欧元)(?:人民币)?的")
 LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s等]{2,20}、)+[^、，。；：“”（）\s等]{2,20}?)(?=等|。|，|$)(等)?")
 
@@ -385,13 +399,12 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         base = sent.start + match.start(1)
         body = match.group(1)
         head_cls = None
-        if match.group(2):
-            after = sent.text[match.end():match.end() + 14]
-            for head, cls in lex.list_heads:
-                pos = after.find(head)
-                if 0 <= pos <= 10:
-                    head_cls = cls
-                    break
+        after = sent.text[match.end():match.end() + 14]
+        if match.group(2):      # "A、B等一批科技企业": the head noun right after names the items
+            rest = HEAD_MODIFIERS.sub("", after)
+            head_cls = next((cls for head, cls in lex.list_heads if rest.startswith(head)), None)
+        elif INDUSTRY_HEAD_AFTER.match(after):      # "A、B三大主导产业"
+            head_cls = "Industry"
         items, pos = [], 0
         for part in body.split("、"):
             sub_pos = pos
@@ -409,6 +422,9 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         items[0] = (cut, sent.doc.text[cut:first_s + len(first)])
         typed = [m for m in known if any(m.start <= s < m.end for s, _ in items) and m.cue != "place"]
         neighbour_cls = typed[0].cls if typed else None
+        known_industries = sum(1 for _, item in items if lex.industry_re.fullmatch(INDUSTRY_HEAD.sub("", item)))
+        if known_industries * 2 >= len(items) and head_cls in (None, "Industry"):
+            neighbour_cls = head_cls = "Industry"      # 光电子信息、生物医药、高端装备制造三大主导产业
         # no item starts with a verb or an adverb ("强化创新保障服务" is no name)
         items = items[:1] + [(s, item) for s, item in items[1:] if not _starts_with_verb(sent, s)]
         for s, item in items:
@@ -416,8 +432,14 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
                 continue
             if lex.industry_re.fullmatch(item):
                 continue
-            cls = _class_by_ending(item, lex) or head_cls or (neighbour_cls if match.group(2) else None)
-            if cls is None or cls == "Industry" or _descriptive(item, lex):
+            if head_cls == "Industry":
+                item = INDUSTRY_HEAD.sub("", item)
+                if lex.industry_re.search(item) or len(item) < 2:
+                    continue    # the industry finder names it
+                cls = "Industry"
+            else:
+                cls = _class_by_ending(item, lex) or head_cls or (neighbour_cls if match.group(2) else None)
+            if cls is None or (cls != "Industry" and _descriptive(item, lex)):
                 continue
             found.append(Mention(s, s + len(item), item, cls, "listed"))
     return found

@@ -108,6 +108,8 @@ class FactSink:
     def add(self, s: str | None, rel: str, o: str | None, sentence: int, confidence: float, rule: str):
         if not s or not o or s == o:
             return
+        if rel == "partnersWith" and "Institution" in (self.doc.entities[s].cls, self.doc.entities[o].cls):
+            rel = "cooperatesWith"      # an agreement with a university or institute is research cooperation
         if rel in SYMMETRIC and o < s:
             s, o = o, s
         key = (s, rel, o, sentence)
