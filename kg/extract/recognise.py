@@ -402,7 +402,8 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         after = sent.text[match.end():match.end() + 14]
         if match.group(2):      # "A、B等一批科技企业": the head noun right after names the items
             rest = HEAD_MODIFIERS.sub("", after)
-            head_cls = next((cls for head, cls in lex.list_heads if rest.startswith(head)), None)
+            head_cls = next((cls for head, cls in lex.list_heads if rest.startswith(head)), None) or next(
+                (cls for head, cls in lex.list_heads if cls != "Industry" and 0 <= after.find(head) <= 10), None)
         elif INDUSTRY_HEAD_AFTER.match(after):      # "A、B三大主导产业"
             head_cls = "Industry"
         items, pos = [], 0
