@@ -155,7 +155,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             start, i = sent.tokens[j][1], j - 1
             continue
         if word in CONJUNCTIONS:
-            if s in names_end or i == 0 or not _is_name_token(sent.tokens[i - 1][0], lex) \
+            left = sent.tokens[i - 1][0] if i else ""
+            if s in names_end or i == 0 or not _is_name_token(left, lex) or left in lex.anaphors \
                     or sent.tokens[i - 1][2] in names_end:
                 break
             start, i = s, i - 1
