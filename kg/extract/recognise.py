@@ -83,7 +83,7 @@ def lexicon() -> Lexicon:
         anaphors={r["word"]: r["kind"] for r in generic if r["kind"] != "descriptor"},
         industries=industries,
         industry_re=re.compile(_alternation(industries)),
-        titles_re=re.compile(f"(?:{_alternation(titles)})([\u4e00-\u9fff]{{2,3}})"),
+        titles_re=re.compile(f"(?:{_alternation(titles)})+([\u4e00-\u9fff]{{2,3}})"),
         list_heads=tuple(sorted(((r["head"], r["class"]) for r in rules.load_table("list_heads")),
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
@@ -453,8 +453,17 @@ def _starts_with_verb(sent: Sentence, start: int) -> bool:
         and word_tags().get(word) != "vn"
 
 
+BYLINE = re.compile(r"^[·•\s]*((?:[\u4e00-\u9fff]{2,3}[\s　]+)+[\u4e00-\u9fff]{2,3})[·•\s]*$")
+
+
 def find_persons(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """Names after a job title (董事长罗岚, 局长助理孙青山) and the names of a byline (·吴霄云 尹迪·)."""
     found = []
+    byline = BYLINE.match(sent.text) if "·" in sent.text else None
+    if byline:
+        for m in re.finditer(r"[\u4e00-\u9fff]{2,3}", byline.group(1)):
+            found.append(Mention(sent.start + byline.start(1) + m.start(), sent.start + byline.start(1) + m.end(),
+                                 m.group(), "Person", "person"))
     for match in lex.titles_re.finditer(sent.text):
         name = match.group(1)
         if len(name) == 3 and name[2] in AFTER_NAME:
