@@ -20,7 +20,7 @@ from urllib.parse import quote
 from ..model import Document, Entity, Mention
 from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
-from .recognise import LEGAL_SUFFIXES, lexicon, place_prefix_splits
+from .recognise import COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
 
 ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
 PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
@@ -41,13 +41,21 @@ def normal_form(name: str) -> str:
 
 
 def company_cores(name: str) -> list[str]:
-    """The name without legal form or brackets, with and without each leading place."""
-    name = re.sub(r"[()（）]", "", normal_form(name))
+    """The name without legal form or bracketed place, with and without each leading place,
+    and without a trailing trade word (修实生物医药（南通）有限公司 → 修实生物医药, 修实生物)."""
+    gaz = load_gazetteer()
+    name = re.sub(r"\(([^()]{1,8})\)", lambda m: "" if gaz.lookup(m.group(1)) else m.group(1), normal_form(name))
     for legal in LEGAL_SUFFIXES:
         if name.endswith(legal) and len(name) > len(legal) + 1:
             name = name[: -len(legal)]
             break
-    return [name, *place_prefix_splits(name)]
+    cores = [name, *place_prefix_splits(name)]
+    for core in list(cores):
+        for ending in sorted(COMPANY_ENDINGS, key=len, reverse=True):
+            if core.endswith(ending) and len(core) - len(ending) >= 2:
+                cores.append(core[: -len(ending)])
+                break
+    return cores
 
 
 def park_cores(name: str) -> list[str]:
