@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from .extract.resolve import normal_form, slug
+from .extract.resolve import match_keys, slug
 from .model import Amount, Document, Entity, Fact
 from .vocab import KGO, KGR, PREFIXES, PROV, REGION_CLASSES, SCHEMA, SYMMETRIC
 
@@ -47,14 +47,14 @@ def merge(docs: list[Document]) -> Merged:
             n = parent[n]
         return n
 
-    by_name: dict[str, tuple[str, str]] = {}
+    by_name: dict[tuple[str, str], tuple[str, str]] = {}
     for n in nodes:
         e = entity_of[n]
-        for name in sorted({e.label, *e.aliases}):
-            name = normal_form(name)
-            if name in GENERIC_NAMES or len(name) < 2:
+        keys = {key for name in {e.label, *e.aliases} for key in match_keys(name, e.cls)}
+        for key in sorted(keys):
+            if key[1] in GENERIC_NAMES or len(key[1]) < 2:
                 continue
-            other = by_name.setdefault(name, n)
+            other = by_name.setdefault(key, n)
             if other != n and _compatible(entity_of[other].cls, e.cls):
                 a, b = find(other), find(n)
                 if a != b:

@@ -22,7 +22,7 @@ from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
 from .recognise import COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
 
-ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
+ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?(?![现原今即含])[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
 PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
@@ -74,6 +74,21 @@ def park_cores(name: str) -> list[str]:
     return cores
 
 
+def match_keys(name: str, cls: str) -> list[tuple[str, str]]:
+    """The keys under which two names of one class are the same entity (see the module doc);
+    used within a document here and across documents in kg.graph.merge."""
+    form = normal_form(name)
+    if cls in REGION_CLASSES:
+        places = load_gazetteer().lookup(form)
+        return [("place", places[0].name if places else form)]
+    keys = [("name", n) for n in (form, *place_prefix_splits(form))]
+    if cls == "Company":
+        keys += [("company", core) for core in company_cores(form)]
+    if cls in ("Park", "Platform"):
+        keys += [("park", core) for core in park_cores(form)]
+    return keys
+
+
 def slug(text: str) -> str:
     """An IRI path segment: the name, percent-encoded as UTF-8.
 
@@ -123,19 +138,8 @@ def resolve(doc: Document) -> Document:
             keys[key] = i
 
     for i, m in enumerate(mentions):
-        form = normal_form(m.norm or m.surface)
-        if m.cls in REGION_CLASSES:
-            places = gaz.lookup(form)
-            join(i, ("place", places[0].name if places else form))
-            continue
-        for name in (form, *place_prefix_splits(form)):
-            join(i, ("name", name))
-        if m.cls == "Company":
-            for core in company_cores(form):
-                join(i, ("company", core))
-        if m.cls in ("Park", "Platform"):
-            for core in park_cores(form):
-                join(i, ("park", core))
+        for key in match_keys(m.norm or m.surface, m.cls):
+            join(i, key)
         # "X（以下简称“Y”）": Y is X
         alias = ALIAS_RE.match(doc.text[m.end:m.end + 30])
         if alias:
