@@ -572,6 +572,20 @@ def strip_place_prefix(name: str, text: str = "") -> str:
     return splits[0] if splits else name
 
 
+OWNER = re.compile(r"^(.{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团))(?=.{2,})")
+
+
+def find_owners(mentions: list[Mention]) -> list[Mention]:
+    """The company a project is named after (江苏金冠智能科技有限公司|分布式驱动底盘…项目), as a
+    mention inside the project's; the skeleton of relate leaves such nested mentions out."""
+    found = []
+    for m in mentions:
+        owner = OWNER.match(m.surface) if m.cls == "Project" else None
+        if owner:
+            found.append(Mention(m.start, m.start + owner.end(1), owner.group(1), "Company", "nested"))
+    return found
+
+
 def recognise(doc: Document) -> Document:
     lex = lexicon()
     candidates: list[Mention] = []
@@ -592,4 +606,5 @@ def recognise(doc: Document) -> Document:
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
     doc.mentions = select(first + find_repeats(doc, first, lex))
+    doc.mentions += find_owners(doc.mentions)
     return doc

@@ -140,7 +140,8 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
     for m in sorted(doc.mentions, key=lambda m: m.start):
         while index < len(doc.sentences) - 1 and m.start >= doc.sentences[index].end:
             index += 1
-        by_sentence.setdefault(index, []).append(m)
+        if m.cue != "nested":
+            by_sentence.setdefault(index, []).append(m)
     for i, sent in enumerate(doc.sentences):
         mentions = by_sentence.get(i, [])
         if not mentions:
@@ -161,6 +162,24 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
                         sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
 
 
+RENAMED = re.compile(r"⟦R#(\d+)⟧[（(](?:现|今)⟦R#(\d+)⟧[）)]")
+
+
+def renamed_places(doc: Document, sink: FactSink) -> None:
+    """"上海市闸北区（现静安区）与南通市…合作": what the text says of a place it also says of the
+    place that took its area, for partnerships."""
+    for i, sent in enumerate(doc.sentences):
+        mentions = sorted((m for m in doc.mentions if sent.start <= m.start < sent.end and m.cue != "nested"),
+                          key=lambda m: m.start)
+        text, groups = skeleton(doc.text, sent.start, mentions)
+        for match in RENAMED.finditer(text):
+            old, new = groups[int(match.group(1))][0].entity, groups[int(match.group(2))][0].entity
+            for f in [f for f in doc.facts if f.sentence == i and f.relation == "partnersWith"]:
+                if old in (f.subject, f.object):
+                    other = f.object if f.subject == old else f.subject
+                    sink.add(new, "partnersWith", other, i, f.confidence, "renamed-place")
+
+
 def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
     """In an article about one park, a firm, project or platform named in the same sentence as
     the park (or 园区) and given no other host is taken to be in it; developers are not."""
@@ -178,6 +197,20 @@ def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
         for key in sorted(keys - placed - excluded):
             if doc.entities[key].cls in ("Company", "Project", "Platform"):
                 sink.add(main, "hosts", key, index, 0.45, "main-park-sentence")
+
+
+def owners_hosted(doc: Document, sink: FactSink) -> None:
+    """The park that hosts a project named after its company hosts the company too."""
+    owner_of = {}
+    for m in doc.mentions:
+        if m.cue == "nested":
+            project = next((p.entity for p in doc.mentions if p.cue != "nested" and p.start == m.start
+                            and p.end > m.end), None)
+            if project:
+                owner_of[project] = m.entity
+    for f in list(doc.facts):
+        if f.relation == "hosts" and f.object in owner_of:
+            sink.add(f.subject, "hosts", owner_of[f.object], f.sentence, f.confidence, "project-owner")
 
 
 def hosted_through_parks(doc: Document, sink: FactSink) -> None:
@@ -339,10 +372,12 @@ def relate(doc: Document) -> Document:
     apply_patterns(doc, sink)
     place_relations(doc, sink)
     park_bodies(doc, sink)
+    renamed_places(doc, sink)
     captions(doc, sink)
     park_in_city(doc, sink)
     name_industries(doc, sink)
     hosted_by_main_park(doc, sink)
+    owners_hosted(doc, sink)
     hosted_through_parks(doc, sink)
     attach_amounts(doc)
     return doc
