@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from rdflib import Graph
+from rdflib import Graph, Literal, Namespace
 
-from .errors import GraphNotFound, InputError, KgError
-from .extract import EXTRACTOR_VERSION, extract
-from .graph import serialize, to_dataset, union_graph
+from .cache import Cache
+from .errors import ExitStatus, GraphNotFound, InputError, KgError
+from .extract import EXTRACTOR_VERSION
+from .files import remove_stale, stage, write_atomic
+from .graph import document_iri, serialize, to_dataset, union_graph
 from .model import Document
-from .read import Skipped, read_documents
+from .read import Duplicate, Failure, Skipped, read_documents
+from .runner import EXECUTORS, extract_all
 from .store import STORES, open_store, write_store
 from .store import TRIG_FILE as EVIDENCE_FILE
-from .vocab import PREFIXES
+from .vocab import KGO, KGR, PREFIXES
 
 DEFAULT_OUT = Path("out")
 GRAPH_FILE = "graph.ttl"
@@ -37,57 +41,141 @@ FORMATS = {
 }
 
 
+class BuildFailed(KgError):
+    """Documents failed and nothing was written: with strict=True, or when none could be extracted."""
+
+    exit_status = ExitStatus.SOME_FAILED
+
+
 @dataclass
 class BuildResult:
+    """What a build made of its input. `documents` are the extracted ones, slimmed to what the
+    graph needs (no sentences, tokens or mentions); `extracted` counts those not taken from the cache."""
+
     out: Path
     documents: list[Document]
+    failed: list[Failure]
     skipped: list[Skipped]
+    merged: list[Duplicate]
     triples: int
     entities: int
     facts: int
+    extracted: int = 0
     files: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)   # read, extract, graph, write
 
     @property
     def ok(self) -> bool:
-        return not self.skipped
+        return not self.failed
 
 
 def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encoding: str | None = None,
-          base: str | None = None, store: str = "oxigraph",
-          progress: Callable[[Document], None] | None = None) -> BuildResult:
+          base: str | None = None, store: str = "oxigraph", jobs: int | None = None,
+          executor: str = "process", scheduler: str | None = None, full: bool = False, strict: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Read every article under `paths`, extract, and write the graph into `out`.
 
     Writes graph.ttl (plain triples with reified evidence), graph.trig (one named graph per
     document), the store `kg query` opens (out/store, Oxigraph on disk; none for
-    store="memory", which reads graph.trig) and build-report.json (what was read, what was
-    skipped and why).
+    store="memory", which reads graph.trig) and build-report.json (what was read, merged,
+    skipped, and what failed and why). Documents whose text was extracted before with the
+    same rules come from out/cache unless `full`; the others are extracted by `jobs` worker
+    processes, or on a dask cluster (executor="dask", `scheduler` its address).
+    `progress(done, total)` follows the extraction.
+
+    A document that cannot be read or extracted is reported and left out; with `strict`
+    the first one raises BuildFailed and nothing is written. Files are replaced only once
+    everything is ready, so a build that fails or is killed leaves the previous one usable.
     """
     if store not in STORES:
         raise KgError(f"unknown store '{store}' (choose from {', '.join(STORES)})")
-    paths = list(paths)
-    docs, skipped = read_documents(paths, encoding=encoding)
-    if not docs:
-        reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
+    if executor not in EXECUTORS:
+        raise KgError(f"unknown executor '{executor}' (choose from {', '.join(EXECUTORS)})")
+    if scheduler and executor != "dask":
+        raise KgError("a scheduler address needs the dask executor (--executor dask)")
+    paths, out, clock = list(paths), Path(out), _Clock()
+    reading = read_documents(paths, encoding=encoding)
+    if not reading.documents:
+        reasons = "; ".join(f"{p.path}: {p.reason}" for p in [*reading.failed, *reading.skipped][:5])
         where = ", ".join(map(str, paths))
         raise InputError(f"no readable articles in {where}" + (f" ({reasons})" if reasons else ""))
-    for doc in docs:
-        extract(doc)
-        if progress:
-            progress(doc)
-    ds = to_dataset(docs, **({"base": base} if base else {}))
+    if strict and reading.failed:
+        raise _stopped(reading.failed[0])
+    clock.lap("read")
+
+    docs, cache = reading.documents, Cache(out)
+    results: list[Document | Failure | None] = [None if full else cache.get(doc) for doc in docs]
+    todo = [i for i, result in enumerate(results) if result is None]
+    with closing(extract_all([docs[i] for i in todo], jobs, executor, scheduler)) as extracted:
+        for done, (n, result) in enumerate(extracted, 1):
+            if isinstance(result, Failure) and strict:
+                raise _stopped(result)
+            if isinstance(result, Document):
+                cache.put(result)
+            results[todo[n]] = result
+            if progress:
+                progress(done, len(todo))
+    documents = [r for r in results if isinstance(r, Document)]
+    failed = reading.failed + [r for r in results if isinstance(r, Failure)]
+    if not documents:
+        raise BuildFailed("no document could be extracted: " + "; ".join(f"{f.path}: {f.reason}" for f in failed[:5]))
+    clock.lap("extract")
+
+    base = Namespace(base or str(KGR))
+    ds = to_dataset(documents, base)
+    extracted_ids = {doc.id for doc in documents}
+    for dup in reading.merged:        # the same text under another path: one document, every path kept
+        if dup.document in extracted_ids:
+            ds.default_graph.add((document_iri(dup.document, base), KGO.sourcePath, Literal(dup.path)))
     graph = union_graph(ds)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "graph": _write_atomic(out / GRAPH_FILE, serialize(graph, "turtle")),
-        "evidence": _write_atomic(out / EVIDENCE_FILE, serialize(ds, "trig")),
-    }
-    if store != "memory":
-        files["store"] = write_store(files["evidence"], out, store)
-    result = BuildResult(out, docs, skipped, len(graph), sum(len(d.entities) for d in docs),
-                         sum(len(d.facts) for d in docs), files)
-    files["report"] = _write_atomic(out / REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
+    result = BuildResult(out, documents, failed, reading.skipped, reading.merged, len(graph),
+                         sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents),
+                         extracted=len(todo))
+    texts = {GRAPH_FILE: serialize(graph, "turtle"), EVIDENCE_FILE: serialize(ds, "trig"),
+             REPORT_FILE: json.dumps(_report(result), ensure_ascii=False, indent=2)}
+    del ds, graph
+    clock.lap("graph")
+
+    result.files = _write_outputs(out, texts, store)
+    cache.keep_only(doc.sha256 for doc in documents)
+    clock.lap("write")
+    result.seconds = clock.laps
     return result
+
+
+def _stopped(failure: Failure) -> BuildFailed:
+    return BuildFailed(f"stopped (strict) at {failure.path}: {failure.reason}; nothing written")
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name], self._last = now - self._last, now
+
+
+def _write_outputs(out: Path, texts: dict[str, str], store: str) -> dict[str, Path]:
+    """Every file staged beside its old version first; then the store link and the files are
+    moved over the old ones, renames of a few milliseconds in all. A build that fails or is
+    killed before leaves the previous build whole; one killed among the renames leaves each
+    file whole, the older ones beside the newer."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in texts:
+        remove_stale(out, name)
+    staged = {name: stage(out / name, text) for name, text in texts.items()}
+    try:
+        files = {}
+        if store != "memory":
+            files["store"] = write_store(staged[EVIDENCE_FILE], out, store)
+        for name, tmp in staged.items():
+            os.replace(tmp, out / name)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+    return {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE, **files, "report": out / REPORT_FILE}
 
 
 def _report(result: BuildResult) -> dict:
@@ -95,23 +183,11 @@ def _report(result: BuildResult) -> dict:
         "extractor_version": EXTRACTOR_VERSION,
         "documents": [{"id": d.id, "source": d.source, "sha256": d.sha256, "entities": len(d.entities),
                        "facts": len(d.facts)} for d in result.documents],
+        "merged": [{"path": m.path, "document": m.document, "same_as": m.same_as} for m in result.merged],
+        "failed": [{"path": f.path, "stage": f.stage, "reason": f.reason} for f in result.failed],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
         "triples": result.triples,
     }
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write to a temporary file beside `path`, then rename: a killed build leaves the old file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)    # as a plain open() would make it, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def graph_path(out: str | Path | None = None, graph: str | Path | None = None) -> Path:
@@ -172,7 +248,7 @@ def export(fmt: str, dest: str | Path, out: str | Path | None = None, graph: str
         text = serialize(open_graph(out, graph), serializer)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return _write_atomic(dest, text)
+    return write_atomic(dest, text)
 
 
 def query(sparql: str, out: str | Path | None = None, graph: str | Path | None = None, store: str | None = None):

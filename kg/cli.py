@@ -56,27 +56,75 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=api.DEFAULT_OUT,
-              show_default=True, help="Folder for graph.ttl, graph.trig and the report.")
+              show_default=True, help="Folder for graph.ttl, graph.trig, the store, the report and the cache.")
 @click.option("--encoding", default=None, help="Force an input encoding (e.g. gb18030); detected by default.")
 @click.option("--base", default=None, help="Base IRI for entities (default https://w3id.org/parkkg/resource/).")
 @click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
               help="oxigraph: an on-disk store kg query opens at once; memory: queries read graph.trig.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for extraction (default: one per core).")
+@click.option("--full", is_flag=True, help="Extract every document again instead of reusing OUT/cache.")
+@click.option("--strict", is_flag=True, help="Stop at the first document that fails (exit 1); write nothing.")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Extract in local worker processes, or on a dask.distributed cluster.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(paths, out, encoding, base, store, quiet):
-    """Read articles under PATHS and build the knowledge graph."""
-    with click.progressbar(length=0, label="extracting", file=sys.stderr,
-                           hidden=quiet or not sys.stderr.isatty()) as bar:
-        result = api.build(paths, out, encoding=encoding, base=base, store=store,
-                           progress=lambda doc: bar.update(1))
-    for skipped in result.skipped:
-        click.echo(f"kg: skipped {skipped.path}: {skipped.reason}", err=True)
+def build(paths, out, encoding, base, store, jobs, full, strict, executor, scheduler, quiet):
+    """Read articles under PATHS and build the knowledge graph.
+
+    Exit status 0: every article made it into the graph; 1: some failed (each is named,
+    and listed in OUT/build-report.json); 2: bad arguments or nothing readable.
+    """
+    with _Progress(hidden=quiet) as progress:
+        result = api.build(paths, out, encoding=encoding, base=base, store=store, jobs=jobs, executor=executor,
+                           scheduler=scheduler, full=full, strict=strict, progress=progress)
+    for failure in result.failed:
+        click.echo(f"kg: failed to {failure.stage} {failure.path}: {failure.reason}", err=True)
     if not quiet:
-        click.echo(f"read {len(result.documents)} documents, skipped {len(result.skipped)}; "
-                   f"{result.entities} entities, {result.facts} facts, {result.triples} triples")
-        for name, path in result.files.items():
-            click.echo(f"  {name:<9}{path}")
-    if result.skipped:
+        for skipped in result.skipped:
+            click.echo(f"kg: skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(_build_summary(result))
+    if result.failed:
         sys.exit(int(ExitStatus.SOME_FAILED))
+
+
+class _Progress:
+    """Extraction progress: a bar on a terminal, elsewhere a log line at every tenth."""
+
+    def __init__(self, hidden: bool):
+        self.hidden = hidden
+        self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.hidden:
+            return
+        if not sys.stderr.isatty():
+            if done * 10 // total > (done - 1) * 10 // total:
+                click.echo(f"extracted {done}/{total} documents", err=True)
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="extracting", file=sys.stderr).__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _build_summary(result: api.BuildResult) -> str:
+    docs = len(result.documents)
+    cached = docs - result.extracted
+    counts = [f"{len(result.failed)} failed", f"{len(result.skipped)} skipped", f"{len(result.merged)} merged"]
+    times = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.seconds.items())
+    lines = [f"read {docs} documents ({result.extracted} extracted, {cached} from the cache); " + ", ".join(counts),
+             f"{result.entities} entities, {result.facts} facts, {result.triples} triples "
+             f"in {sum(result.seconds.values()):.1f} s ({times})"]
+    lines += [f"  {name:<9}{path}" for name, path in result.files.items()]
+    return "\n".join(lines)
 
 
 @main.command()

@@ -1,14 +1,20 @@
 """Stage 1, read: paths → Documents.
 
-Walks folders, decodes text whatever its Chinese encoding, strips HTML, and reports
-every file it cannot use with the reason, so one bad file never stops a build.
+Walks folders, decodes text whatever its Chinese encoding, strips HTML, and accounts for
+every file it does not turn into a document: failed (with the reason a user can act on),
+skipped (not an article) or merged (the same text as another file). One bad file never
+stops a build.
 """
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
+import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -16,38 +22,89 @@ from typing import Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from .errors import DocumentError, InputError
+from .extract.segment import SENTENCE_END
 from .model import Document
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+#: a larger file is not read at all, so no file can exhaust memory; a web page of one article is far smaller
+MAX_BYTES = 8 * 2**20
+#: extraction time grows faster than a text's length; news articles stay far below this
+MAX_CHARS = 200_000
+#: and faster than a sentence's length: longer runs without a sentence end are broken up
+MAX_SENTENCE = 2_000
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document the build could not use: the stage that failed and the reason a user can act on."""
+
+    path: str
+    reason: str
+    stage: str = "read"
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file left out of the build, with the reason a user can act on."""
+    """A file that is not an article (another file type, a link to a folder): left out, no failure."""
 
     path: str
     reason: str
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Every file under the given paths, in a stable order, following no symlink loops."""
-    for root in paths:
-        root = Path(root)
+@dataclass(frozen=True)
+class Duplicate:
+    """A file with the same text as a document read before: merged into it, its path kept."""
+
+    path: str
+    document: str       # the id of the document it is merged into
+    same_as: str        # that document's path
+
+
+@dataclass
+class Reading:
+    """Everything under the paths, accounted for."""
+
+    documents: list[Document] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    merged: list[Duplicate] = field(default_factory=list)
+
+
+def reason(exc: Exception) -> str:
+    """What a failure says: a DocumentError's reason, else the exception's type and message."""
+    return exc.reason if isinstance(exc, DocumentError) else f"{type(exc).__name__}: {exc}"
+
+
+def iter_files(paths: Iterable[str | Path], reading: Reading) -> Iterator[Path]:
+    """Every file under the given paths once, in a stable order; hidden files and folders left out.
+
+    Links to folders are not followed (one pointing upwards would loop) and are noted in
+    `reading.skipped`; a folder that cannot be listed is noted in `reading.failed`.
+    """
+    def unlistable(exc: OSError) -> None:
+        reading.failed.append(Failure(exc.filename, f"cannot list the folder: {exc.strerror}"))
+
+    seen: set[Path] = set()
+    for root in map(Path, paths):
         if not root.exists() and not root.is_symlink():
             raise InputError(f"no such file or folder: {root}")
+        files = [root]
         if root.is_dir():
-            seen: set[Path] = set()
-            for path in sorted(root.rglob("*")):
-                if path.is_dir() or path.name.startswith("."):
-                    continue
-                real = path.resolve() if path.exists() else path
-                if real in seen:
-                    continue
-                seen.add(real)
+            files = []
+            for folder, dirs, names in os.walk(root, onerror=unlistable):
+                for name in sorted(dirs):
+                    linked = os.path.islink(os.path.join(folder, name))
+                    if linked and not name.startswith("."):
+                        reading.skipped.append(Skipped(os.path.join(folder, name), "a link to a folder (not followed)"))
+                    if linked or name.startswith("."):
+                        dirs.remove(name)
+                dirs.sort()
+                files += [Path(folder, name) for name in names if not name.startswith(".")]
+        for path in sorted(files):
+            if path not in seen:
+                seen.add(path)
                 yield path
-        else:
-            yield root
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> str:
@@ -136,46 +193,100 @@ def _join_cut(text: str) -> str:
     return "".join(out)
 
 
+def break_long_sentences(text: str, limit: int = MAX_SENTENCE) -> str:
+    """A line break (a sentence end for the segmenter) in every run of more than `limit`
+    characters without one, after its last comma or space in the second half of the limit
+    if there is one, else at the limit."""
+    parts = re.split(f"({SENTENCE_END.pattern})", text)
+    for i in range(0, len(parts), 2):      # the even parts are the sentences, the odd ones their ends
+        if len(parts[i]) > limit:
+            parts[i] = "\n".join(_cut(parts[i], limit))
+    return "".join(parts)
+
+
+def _cut(run: str, limit: int) -> Iterator[str]:
+    while len(run) > limit:
+        at = max(run.rfind(mark, limit // 2, limit) for mark in "，,、 ") + 1 or limit
+        yield run[:at]
+        run = run[at:]
+    yield run
+
+
+def unsupported(path: Path) -> str | None:
+    """Why a file is not read as an article, or None for the types that are."""
+    if path.suffix.lower() in SUFFIXES:
+        return None
+    return f"unsupported file type '{path.suffix or '(none)'}' (use .txt, .md or .html)"
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if path.is_symlink() and not path.exists():
+        return f"broken symbolic link (to {os.readlink(path)})"
+    return exc.strerror or str(exc)
+
+
 def read_document(path: str | Path, encoding: str | None = None) -> Document:
+    """One article; raises DocumentError with the reason when the file cannot be one."""
     path = Path(path)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise DocumentError(str(path), f"unsupported file type '{path.suffix or '(none)'}' (use .txt, .md or .html)")
+    if unsupported(path):
+        raise DocumentError(str(path), unsupported(path))
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError(str(path), "not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise DocumentError(str(path), f"too large for an article ({info.st_size / 2**20:.1f} MB; "
+                                           f"the limit is {MAX_BYTES // 2**20} MB)")
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(str(path), exc.strerror or str(exc)) from None
+        raise DocumentError(str(path), _os_reason(path, exc)) from None
     if not data.strip():
         raise DocumentError(str(path), "empty file")
     text = decode(data, str(path), encoding)
-    if kind == "html":
+    if SUFFIXES[path.suffix.lower()] == "html":
         text = html_to_text(text)
     text = normalise(text)
     if not text.strip():
         raise DocumentError(str(path), "no text after extraction")
+    if len(text) > MAX_CHARS:
+        raise DocumentError(str(path), f"too long for an article ({len(text):,} characters; the limit is {MAX_CHARS:,})")
+    text = break_long_sentences(text)
     return Document(id=path.stem, source=str(path), text=text,
                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def read_documents(paths: Iterable[str | Path], encoding: str | None = None
-                   ) -> tuple[list[Document], list[Skipped]]:
-    """Read everything under `paths`; duplicates (same text) are kept once."""
-    docs: list[Document] = []
-    skipped: list[Skipped] = []
+def read_documents(paths: Iterable[str | Path], encoding: str | None = None) -> Reading:
+    """Read everything under `paths`; the same text under several paths is one document.
+
+    Files of other types are skipped; any error reading one file (not only a DocumentError)
+    makes it a failure and the reading goes on.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'") from None
+    reading = Reading()
     by_hash: dict[str, Document] = {}
     ids: set[str] = set()
-    for path in iter_files(paths):
+    for path in iter_files(paths, reading):
+        if unsupported(path):
+            reading.skipped.append(Skipped(str(path), unsupported(path)))
+            continue
         try:
             doc = read_document(path, encoding)
-        except DocumentError as exc:
-            skipped.append(Skipped(exc.path, exc.reason))
+        except Exception as exc:  # whatever goes wrong with one file, the others are read
+            reading.failed.append(Failure(str(path), reason(exc)))
             continue
         if doc.sha256 in by_hash:
-            skipped.append(Skipped(doc.source, f"same text as {by_hash[doc.sha256].source}"))
+            first = by_hash[doc.sha256]
+            reading.merged.append(Duplicate(doc.source, first.id, first.source))
             continue
         if doc.id in ids:
             doc.id = f"{doc.id}-{doc.sha256[:8]}"
         ids.add(doc.id)
         by_hash[doc.sha256] = doc
-        docs.append(doc)
-    return docs, skipped
+        reading.documents.append(doc)
+    return reading

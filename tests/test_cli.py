@@ -89,12 +89,12 @@ def test_build_with_one_bad_file_exits_1_and_still_writes(tmp_path):
     out = tmp_path / "out"
     result = run("build", src, "--out", out)
     assert result.exit_code == 1
-    assert f"kg: skipped {bad}: not text (binary data)" in result.stderr
+    assert f"kg: failed to read {bad}: not text (binary data)" in result.stderr
     assert "Traceback" not in result.stderr
     g = rdflib.Graph().parse(out / api.GRAPH_FILE)
     assert relation_count(g) > 0
     report = json.loads((out / api.REPORT_FILE).read_text(encoding="utf-8"))
-    assert [s["path"] for s in report["skipped"]] == [str(bad)]
+    assert report["failed"] == [{"path": str(bad), "stage": "read", "reason": "not text (binary data)"}]
     assert [d["source"] for d in report["documents"]] == [str(src / good.name)]
 
 

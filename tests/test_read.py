@@ -8,7 +8,7 @@ import pytest
 
 from kg import api
 from kg.errors import DocumentError, InputError
-from kg.read import normalise, read_document, read_documents
+from kg.read import Duplicate, normalise, read_document, read_documents
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -68,10 +68,11 @@ def test_one_article_in_every_encoding_is_read_once(tmp_path):
     """Duplicates are found by decoded text, so the same article in six encodings is one document."""
     for name, data in ENCODINGS.items():
         write(tmp_path / f"{name}.txt", data)
-    docs, skipped = read_documents([tmp_path])
-    assert len(docs) == 1
-    assert len(skipped) == len(ENCODINGS) - 1
-    assert all(s.reason.startswith("same text as ") for s in skipped)
+    reading = read_documents([tmp_path])
+    assert len(reading.documents) == 1
+    assert len(reading.merged) == len(ENCODINGS) - 1
+    assert {m.document for m in reading.merged} == {reading.documents[0].id}
+    assert reading.failed == [] and reading.skipped == []
 
 
 def test_forced_encoding(tmp_path):
@@ -97,12 +98,10 @@ def test_forced_encoding_reaches_the_build(tmp_path):
     assert not result.skipped
 
 
-def test_unknown_forced_encoding_skips_with_the_reason(tmp_path):
+def test_unknown_forced_encoding_is_an_input_error(tmp_path):
     write(tmp_path / "a.txt", SIMPLIFIED.encode("utf-8"))
-    docs, skipped = read_documents([tmp_path], encoding="no-such-codec")
-    assert docs == []
-    assert [s.path for s in skipped] == [str(tmp_path / "a.txt")]
-    assert "no-such-codec" in skipped[0].reason
+    with pytest.raises(InputError, match="unknown encoding 'no-such-codec'"):
+        read_documents([tmp_path], encoding="no-such-codec")
 
 
 HTML = """<!DOCTYPE html>
@@ -165,19 +164,31 @@ def test_markdown_is_read_as_text(tmp_path):
 @pytest.mark.parametrize("name,data,words", [
     ("report.pdf", b"%PDF-1.4 ...", ["unsupported", ".pdf"]),
     ("noext", SIMPLIFIED.encode("utf-8"), ["unsupported"]),
+])
+def test_other_file_types_are_skipped_with_a_reason(tmp_path, name, data, words):
+    write(tmp_path / "good.txt", SIMPLIFIED.encode("utf-8"))
+    other = write(tmp_path / name, data)
+    reading = read_documents([tmp_path])
+    assert [d.source for d in reading.documents] == [str(tmp_path / "good.txt")]
+    assert reading.failed == []
+    assert [s.path for s in reading.skipped] == [str(other)]
+    for word in words:
+        assert word in reading.skipped[0].reason
+
+
+@pytest.mark.parametrize("name,data,words", [
     ("empty.txt", b"", ["empty"]),
     ("blank.txt", b"  \n\t\n", ["empty"]),
     ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 20, ["binary"]),
 ])
-def test_unusable_files_are_skipped_with_a_reason(tmp_path, name, data, words):
+def test_unusable_articles_fail_with_a_reason(tmp_path, name, data, words):
     write(tmp_path / "good.txt", SIMPLIFIED.encode("utf-8"))
     bad = write(tmp_path / name, data)
-    docs, skipped = read_documents([tmp_path])
-    assert [d.source for d in docs] == [str(tmp_path / "good.txt")]
-    assert len(skipped) == 1
-    assert skipped[0].path == str(bad)
+    reading = read_documents([tmp_path])
+    assert [d.source for d in reading.documents] == [str(tmp_path / "good.txt")]
+    assert [(f.path, f.stage) for f in reading.failed] == [(str(bad), "read")]
     for word in words:
-        assert word in skipped[0].reason
+        assert word in reading.failed[0].reason
 
 
 def test_document_error_names_the_file(tmp_path):
@@ -190,19 +201,21 @@ def test_document_error_names_the_file(tmp_path):
 def test_hidden_files_are_not_read(tmp_path):
     write(tmp_path / "a.txt", SIMPLIFIED.encode("utf-8"))
     write(tmp_path / ".DS_Store", b"\x00\x00\x00\x01Bud1")
-    docs, skipped = read_documents([tmp_path])
-    assert len(docs) == 1 and skipped == []
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".git" / "notes.txt", TRADITIONAL.encode("utf-8"))
+    reading = read_documents([tmp_path])
+    assert len(reading.documents) == 1
+    assert reading.failed == reading.skipped == []
 
 
-def test_duplicate_content_is_skipped_once(tmp_path):
+def test_duplicate_content_is_merged_into_the_first(tmp_path):
     first = write(tmp_path / "a.txt", SIMPLIFIED.encode("utf-8"))
     second = write(tmp_path / "b.txt", SIMPLIFIED.encode("utf-8"))
     write(tmp_path / "c.txt", TRADITIONAL.encode("utf-8"))
-    docs, skipped = read_documents([tmp_path])
-    assert [d.source for d in docs] == [str(first), str(tmp_path / "c.txt")]
-    assert len(skipped) == 1
-    assert skipped[0].path == str(second)
-    assert skipped[0].reason == f"same text as {first}"
+    reading = read_documents([tmp_path])
+    assert [d.source for d in reading.documents] == [str(first), str(tmp_path / "c.txt")]
+    assert reading.merged == [Duplicate(str(second), "a", str(first))]
+    assert reading.failed == reading.skipped == []
 
 
 def test_same_stem_in_two_folders_gets_distinct_ids(tmp_path):
@@ -210,7 +223,7 @@ def test_same_stem_in_two_folders_gets_distinct_ids(tmp_path):
     (tmp_path / "y").mkdir()
     write(tmp_path / "x" / "a.txt", SIMPLIFIED.encode("utf-8"))
     write(tmp_path / "y" / "a.txt", TRADITIONAL.encode("utf-8"))
-    docs, _ = read_documents([tmp_path])
+    docs = read_documents([tmp_path]).documents
     assert len({d.id for d in docs}) == 2
 
 

@@ -1,0 +1,79 @@
+"""Extraction results per document on disk, so that a rebuild extracts only what changed.
+
+An entry is a Document after extraction, pickled, at out/cache/<fingerprint>/<sha256>.pickle:
+the hash of the document's text names the entry, and the fingerprint of everything else
+that decides what extraction finds (EXTRACTOR_VERSION, the code of kg/extract and kg/model,
+the tables in kg/rules, jieba's version) names the folder. Editing a rule or a stage thus
+starts a new folder without anyone remembering to bump a number, and the build removes the
+old one. Entries are written atomically; one that cannot be loaded is extracted again.
+Unpickling runs code: the cache is as trusted as the rest of out/.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jieba
+
+from .extract import EXTRACTOR_VERSION
+from .files import remove_stale, write_atomic
+from .model import Document
+
+CACHE_DIR = "cache"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A hash of what extraction depends on besides the text, taken once per process: that is
+    when the stages and rule tables are loaded, so later edits reach neither them nor it."""
+    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}\0{jieba.__version__}".encode())
+    sources = [PACKAGE / "model.py", *(PACKAGE / "extract").rglob("*.py"), *(PACKAGE / "rules").rglob("*")]
+    for path in sorted(p for p in sources if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(f"\0{path.relative_to(PACKAGE).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Cache:
+    def __init__(self, out: Path):
+        self.root = Path(out) / CACHE_DIR
+        self.folder = self.root / fingerprint()
+
+    def _entry(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.pickle"
+
+    def get(self, doc: Document) -> Document | None:
+        """The extracted document with this text, under this document's id and path; None if not cached."""
+        try:
+            cached = pickle.loads(self._entry(doc.sha256).read_bytes())
+        except Exception:  # not there, truncated, or pickled by an incompatible Python: extract again
+            return None
+        return dataclasses.replace(cached, id=doc.id, source=doc.source)
+
+    def put(self, doc: Document) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self._entry(doc.sha256), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def keep_only(self, hashes: Iterable[str]) -> None:
+        """Drop the entries of other texts and of other fingerprints: the cache holds one build."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if folder == self.folder:
+                continue
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink()
+        keep = {f"{sha}.pickle" for sha in hashes}
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*.pickle"):
+                if entry.name not in keep:
+                    entry.unlink()
+            remove_stale(self.folder, "*")

@@ -1,0 +1,31 @@
+"""Writing files so that a process killed at any moment leaves the old file or the new one, never half of one."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def stage(path: Path, data: str | bytes) -> Path:
+    """`data` in a new hidden file beside `path`, for os.replace to move over it (same file system)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)    # as a plain open() would make it, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write `data` to `path` through a temporary file and a rename."""
+    os.replace(stage(path, data), path)
+    return path
+
+
+def remove_stale(folder: Path, name: str) -> None:
+    """Temporary files of `name` that a killed process left in `folder`."""
+    for stale in folder.glob(f".{name}.*.tmp"):
+        stale.unlink(missing_ok=True)
