@@ -221,6 +221,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
+        if suffix == "园区" and load_gazetteer().lookup(prefix):
+            continue    # 上海园区: "the parks of Shanghai", not one park
         inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" else None
         if inner:
             found.append(Mention(start, inner, sent.doc.text[start:inner], "Park", "suffix"))
@@ -285,7 +287,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
     """A quoted name directly after an organisation is a platform or brand of it."""
     found = []
     ends = {m.end: m for m in before if m.cls in ("Institution", "Company", "Park")}
-    for match in re.finditer(r"“([^“”，。、]{2,30})”", sent.text):
+    for match in re.finditer(r"“([^“”，。、—]{2,30})”", sent.text):
         s = sent.start + match.start()
         name = match.group(1)
         cls = _class_by_ending(name, lex, company_endings=False)
@@ -400,7 +402,7 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         base = sent.start + match.start(1)
         body = match.group(1)
         head_cls = None
-        after = sent.text[match.end():match.end() + 14]
+        after = re.split(r"[，。；：、]", sent.text[match.end():match.end() + 14])[0]
         if match.group(2):      # "A、B等一批科技企业": the head noun right after names the items
             rest = HEAD_MODIFIERS.sub("", after)
             head_cls = next((cls for head, cls in lex.list_heads if rest.startswith(head)), None) or next(

@@ -92,21 +92,33 @@ def _marker(members: list[Mention], n: int) -> str:
     return f"⟦{''.join(sorted({LETTER[m.cls] for m in members}))}#{n}⟧"
 
 
+MARKER = re.compile(r"⟦[A-Z]+#(\d+)⟧")
+
+
 def _members(match: re.Match, group: str, groups: list[list[Mention]]) -> list[Mention]:
+    """The mentions a group captured: one marker, or every marker of a span ("在⟦N⟧…、⟦N⟧…等方面")."""
     if group not in match.re.groupindex or match.group(group) is None:
         return []
-    return groups[int(match.group(group).split("#")[1].rstrip("⟧"))]
+    return [m for n in MARKER.findall(match.group(group)) for m in groups[int(n)]]
+
+
+#: what the contract allows at each end of a relation, where a pattern's span could catch more
+DOMAIN = {"hosts": {"Park"}, "developedBy": {"Park"}, "subsidiaryOf": {"Company"}}
+RANGE = {"focusesOn": {"Industry"}, "locatedIn": REGION_CLASSES, "subsidiaryOf": {"Company"},
+         "hosts": {"Company", "Institution", "Platform", "Project", "Park"},
+         "developedBy": {"Company", "GovernmentBody"}}
 
 
 class FactSink:
-    """Collects facts, keeping one per (subject, relation, object, sentence)."""
+    """Collects facts, keeping one per (subject, relation, object, sentence), within the
+    contract's domains and ranges."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.seen: set[tuple] = set()
 
     def add(self, s: str | None, rel: str, o: str | None, sentence: int, confidence: float, rule: str):
-        if not s or not o or s == o:
+        if not s or not o or s == o or not self._in_range(rel, s, o):
             return
         if rel == "partnersWith" and "Institution" in (self.doc.entities[s].cls, self.doc.entities[o].cls):
             rel = "cooperatesWith"      # an agreement with a university or institute is research cooperation
@@ -118,6 +130,10 @@ class FactSink:
         self.seen.add(key)
         text = self.doc.sentences[sentence].text.strip() if sentence >= 0 else ""
         self.doc.facts.append(Fact(s, rel, o, sentence, text, confidence, rule))
+
+    def _in_range(self, rel: str, s: str, o: str) -> bool:
+        cs, co = self.doc.entities[s].cls, self.doc.entities[o].cls
+        return cs in DOMAIN.get(rel, {cs}) and co in RANGE.get(rel, {co})
 
 
 def _resolve_slot(spec: str, match: re.Match, groups, implied: dict[str, str | None]) -> list[str | None]:
@@ -187,7 +203,9 @@ def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
     if main is None:
         return
     placed = {f.object for f in doc.facts if f.relation == "hosts"}
-    excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main}
+    tied = {f.subject if f.object == main else f.object for f in doc.facts
+            if main in (f.subject, f.object) and f.relation != "hosts"}
+    excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main} | tied
     by_sentence = defaultdict(set)
     for m in doc.mentions:
         by_sentence[_sentence_of(doc, m.start)].add(m.entity)
@@ -195,7 +213,7 @@ def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
         if main not in keys:
             continue
         for key in sorted(keys - placed - excluded):
-            if doc.entities[key].cls in ("Company", "Project", "Platform"):
+            if doc.entities[key].cls in ("Company", "Platform", "Park", "Institution"):
                 sink.add(main, "hosts", key, index, 0.45, "main-park-sentence")
 
 
