@@ -27,6 +27,7 @@ PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高�
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
 STEM_NOISE = ("科技", "产业", "高新")
+DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|此)[^，。]*$")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
 
 
@@ -171,11 +172,15 @@ def resolve(doc: Document) -> Document:
             m.entity = key
 
     main, city = main_park(doc), main_city(doc, dominant=False)
-    last_company = None
+    last_company = last_park = None
     for m in sorted(doc.mentions, key=lambda m: m.start):
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
-            m.entity = main
+            # "这个…产业园" points back to the park just named; a bare 园区 to the article's park
+            m.entity = last_park if last_park and DEMONSTRATIVE.search(doc.text[max(0, m.start - 12):m.start]) \
+                else main
+        elif m.cls == "Park" and m.entity:
+            last_park = m.entity
         elif kind == "city_anaphor":
             m.entity = city
         elif kind == "body_anaphor" and main:
