@@ -38,6 +38,7 @@ COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生�
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
                    "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
+ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
 GLUE = set("由在与和的是经从对向将被把给为")
 #: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
@@ -163,6 +164,9 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             continue
         if e in stops and e != end:
             break       # another name ends here (…项目|选址合肥高新区)
+        if e == end and ORDINAL.match(word):
+            start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
+            continue
         if word not in allow and not _is_name_token(word, lex):
             if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition

@@ -103,7 +103,9 @@ def _members(match: re.Match, group: str, groups: list[list[Mention]]) -> list[M
 
 
 #: what the contract allows at each end of a relation, where a pattern's span could catch more
-DOMAIN = {"hosts": {"Park"}, "developedBy": {"Park"}, "subsidiaryOf": {"Company"}}
+DOMAIN = {"hosts": {"Park"}, "developedBy": {"Park"}, "subsidiaryOf": {"Company"},
+          "locatedIn": {"Park", "Company", "Fund", "Project", "Institution", "Platform", "GovernmentBody",
+                        *REGION_CLASSES}}
 RANGE = {"focusesOn": {"Industry"}, "locatedIn": REGION_CLASSES, "subsidiaryOf": {"Company"},
          "hosts": {"Company", "Institution", "Platform", "Project", "Park"},
          "developedBy": {"Company", "GovernmentBody"}}
