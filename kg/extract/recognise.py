@@ -185,7 +185,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
 def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
     """True when `prefix` is only descriptors and numbers (一批重大, 主题, 省级…) and, unless
     told otherwise, industry names (汽车电子产业项目 names no project)."""
-    rest = re.sub(r"[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号]?", "", prefix)
+    rest = re.sub(r"[近超约逾]?[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号元]?", "", prefix)
     words = lex.descriptors | set(lex.anaphors) | (set(lex.industries) if industries else set())
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
@@ -222,6 +222,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         start = walk_left(sent, walk_from, lex, ends, stops, allow) if walk_from in sent.token_starts else walk_from
         if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
+        if "的" in sent.doc.text[start:s_abs]:
+            start += sent.doc.text[start:s_abs].rindex("的") + 1     # 产城融合的|绿色智慧新园区
         prefix = sent.doc.text[start:s_abs]
         if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
             continue
