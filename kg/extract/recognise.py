@@ -222,6 +222,9 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         start = walk_left(sent, walk_from, lex, ends, stops, allow) if walk_from in sent.token_starts else walk_from
         if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
+        lead = next((w for w, ts, _ in sent.tokens if ts == start), "")
+        if lex.anaphors.get(lead) == "park_anaphor" and s_abs - start > len(lead) + 1:
+            start += len(lead)      # 园区|独墅湖科教创新区
         if "的" in sent.doc.text[start:s_abs]:
             start += sent.doc.text[start:s_abs].rindex("的") + 1     # 产城融合的|绿色智慧新园区
         prefix = sent.doc.text[start:s_abs]
@@ -306,7 +309,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
 
 AMOUNT_OF = re.compile(
     r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
-    r"(?:人民币)?的([^、，。；：“”（）\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
+    r"(?:人民币)?的([^、，。；：“”\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
 
 
 def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
@@ -492,15 +495,21 @@ ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_ana
                  "city_anaphor": "City"}
 
 
+#: classes whose "该X" (该项目, 该基金, 这家研究院) points back to the last one named
+LAST_OF_CLASS = frozenset({"Company", "Project", "Fund", "Institution", "Platform"})
+
+
 def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
     管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
-    for word, s, e in sent.tokens:
+    for (word, s, e), (nxt, _, e2) in zip(sent.tokens, sent.tokens[1:] + [("", 0, 0)]):
         kind = lex.anaphors.get(word)
         if kind in ANAPHOR_CLASS and (kind != "company_anaphor" or word.startswith("该") or s == sent.start
                                       or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, ANAPHOR_CLASS[kind], "anaphor"))
+        elif word in ("该", "此", "这家", "这个", "这支") and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
+            found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
     return found
 
 

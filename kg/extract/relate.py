@@ -306,7 +306,8 @@ def name_place(name: str):
     for n in range(min(len(name) - 2, 9), 1, -1):
         places = [p for p in gaz.lookup(name[:n]) if p.cls in ("City", "District", "Country")]
         if places:
-            return places[0]
+            # two places in front (苏州宿迁工业园区) name a partnership, not a location
+            return None if any(gaz.lookup(name[n:n + k]) for k in (2, 3)) else places[0]
     return None
 
 

@@ -124,8 +124,8 @@ def _compatible(a: str, b: str) -> bool:
 def resolve(doc: Document) -> Document:
     lex = lexicon()
     gaz = load_gazetteer()
-    mentions = [m for m in doc.mentions if lex.anaphors.get(m.surface) is None]
-    anaphors = [m for m in doc.mentions if lex.anaphors.get(m.surface) is not None]
+    mentions = [m for m in doc.mentions if m.cue != "anaphor"]
+    anaphors = [m for m in doc.mentions if m.cue == "anaphor"]
     uf = _Union(len(mentions))
     aliases: dict[int, set[str]] = defaultdict(set)
 
@@ -172,7 +172,8 @@ def resolve(doc: Document) -> Document:
             m.entity = key
 
     main, city = main_park(doc), main_city(doc, dominant=False)
-    last_company = last_park = None
+    last_park = None
+    last_of: dict[str, str] = {}
     for m in sorted(doc.mentions, key=lambda m: m.start):
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
@@ -186,9 +187,11 @@ def resolve(doc: Document) -> Document:
         elif kind == "body_anaphor" and main:
             m.entity = _park_body(doc, main, m.surface.removeprefix("园区"))
         elif kind == "company_anaphor":
-            m.entity = last_company
-        elif m.cls == "Company":
-            last_company = m.entity
+            m.entity = last_of.get("Company")
+        elif m.cue == "anaphor" and kind is None:
+            m.entity = last_of.get(m.cls)       # 该项目, 该基金
+        elif m.entity:
+            last_of[m.cls] = m.entity
     doc.mentions = [m for m in doc.mentions if m.entity]
     for m in anaphors:
         m.cls = doc.entities[m.entity].cls if m.entity else m.cls
