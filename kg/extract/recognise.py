@@ -135,7 +135,8 @@ def _is_name_token(word: str, lex: Lexicon) -> bool:
 
 
 def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
-              stops: frozenset[int] = frozenset(), allow: frozenset[str] = frozenset()) -> int:
+              stops: frozenset[int] = frozenset(), allow: frozenset[str] = frozenset(),
+              legal: bool = False) -> int:
     """Start of the name whose last character is just before `end`.
 
     Walks back over name-like tokens, through a short bracket group (市北高新（南通）科技城),
@@ -167,7 +168,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
         if e == end and ORDINAL.match(word):
             start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
             continue
-        if word not in allow and not _is_name_token(word, lex):
+        if word not in allow and not _is_name_token(word, lex) \
+                and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word)):
             if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
             break
@@ -175,6 +177,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
                 and sent.tokens[i - 1][0] in ("年", "月", "日", "个", "家"):
             break
         start, i = s, i - 1
+        if legal and word not in allow and any(p.cls in ("Province", "City") for p in load_gazetteer().lookup(word)):
+            break       # a registered name starts with its place: 杭州|深度求索人工智能…有限公司
     # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
     # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
     while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
@@ -211,7 +215,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for s_abs, e_abs, suffix in matches:
         cls = lex.suffix_class[suffix]
         stops = frozenset(e for s2, e, suf in matches if e <= s_abs and (lex.suffix_class[suf], cls) not in NESTING)
-        allow = COMPANY_WORDS if cls == "Company" else frozenset()
+        allow = COMPANY_WORDS if cls in ("Company", "Fund") else frozenset()
         walk_from = s_abs
         if s_abs not in sent.token_starts:
             # the suffix ends a longer token (理工大学): walk on from that token's start
@@ -219,7 +223,9 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
             if not inside:
                 continue
             walk_from = inside[0]
-        start = walk_left(sent, walk_from, lex, ends, stops, allow) if walk_from in sent.token_starts else walk_from
+        legal = suffix in LEGAL_SUFFIXES
+        start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal) if walk_from in sent.token_starts
+                 else walk_from)
         if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
         lead = next((w for w, ts, _ in sent.tokens if ts == start), "")
@@ -623,5 +629,7 @@ def recognise(doc: Document) -> Document:
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
     doc.mentions = select(first + find_repeats(doc, first, lex))
+    # a name with 的 in it is a phrase (产城融合的绿色智慧新园区), unless it was quoted
+    doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue == "quoted"]
     doc.mentions += find_owners(doc.mentions)
     return doc
