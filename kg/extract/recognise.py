@@ -122,6 +122,11 @@ def word_tags() -> dict[str, str]:
     return tags
 
 
+def _glued(word: str) -> bool:
+    return len(word) > 1 and word not in word_tags() and (word[-1] in GLUE or word[0] in GLUE) \
+        and bool(HAN.match(word))
+
+
 def _is_name_token(word: str, lex: Lexicon) -> bool:
     if word in lex.boundary or any(c in PUNCT for c in word):
         return False
@@ -129,7 +134,7 @@ def _is_name_token(word: str, lex: Lexicon) -> bool:
     tag = tags.get(word, "")
     if tag.startswith(STOP_TAGS) and tag not in ("vn", "nz", "nr", "ns", "nt"):
         return False
-    if not tag and len(word) > 1 and (word[-1] in GLUE or word[0] in GLUE) and HAN.match(word):
+    if _glued(word):
         return False    # jieba's unknown-word model glued a preposition on: 企业由, 经省
     return bool(HAN.search(word) or LATIN.match(word))
 
@@ -169,7 +174,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
             continue
         if word not in allow and not _is_name_token(word, lex) \
-                and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word)):
+                and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word) and not _glued(word)):
             if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
             break
@@ -324,7 +329,7 @@ def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
     for word, s, e in sent.tokens:
         if s < start:
             continue
-        if s != end or not _is_name_token(word, lex) or e - start > 12:
+        if s != end or not (_is_name_token(word, lex) or ORDINAL.match(word)) or e - start > 12:
             break
         end = e
     return end
@@ -420,7 +425,9 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         after = re.split(r"[，。；：、]", sent.text[match.end():match.end() + 14])[0]
         if match.group(2):      # "A、B等一批科技企业": the head noun right after names the items
             rest = HEAD_MODIFIERS.sub("", after)
-            head_cls = next((cls for head, cls in lex.list_heads if rest.startswith(head)), None) or next(
+            # the head is the last noun of the phrase: 产业链|企业 → 企业
+            heads = [(rest.find(head) + len(head), cls) for head, cls in lex.list_heads if 0 <= rest.find(head) <= 3]
+            head_cls = max(heads)[1] if heads else next(
                 (cls for head, cls in lex.list_heads if cls != "Industry" and 0 <= after.find(head) <= 10), None)
         elif INDUSTRY_HEAD_AFTER.match(after):      # "A、B三大主导产业"
             head_cls = "Industry"
@@ -447,8 +454,9 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
         # no item starts with a verb or an adverb ("强化创新保障服务" is no name)
         items = items[:1] + [(s, item) for s, item in items[1:] if not _starts_with_verb(sent, s)]
         for s, item in items:
-            if len(item) < 2 or any(m.start <= s < m.end or s <= m.start < s + len(item) for m in known):
-                continue
+            inside = [m for m in known if m.start < s + len(item) and s < m.end]
+            if len(item) < 2 or any(m.cue != "place" or (m.start <= s and s + len(item) <= m.end) for m in inside):
+                continue    # already a name; a place inside an item (大众安徽) does not stop it
             if lex.industry_re.fullmatch(item):
                 continue
             if head_cls == "Industry":
