@@ -329,7 +329,8 @@ def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
     for word, s, e in sent.tokens:
         if s < start:
             continue
-        if s != end or not (_is_name_token(word, lex) or ORDINAL.match(word)) or e - start > 12:
+        if s != end or not (_is_name_token(word, lex) or ORDINAL.match(word) or word in COMPANY_WORDS) \
+                or e - start > 12:
             break
         end = e
     return end
@@ -524,6 +525,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
             found.append(Mention(s, e, word, ANAPHOR_CLASS[kind], "anaphor"))
         elif word in ("该", "此", "这家", "这个", "这支") and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
+        elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
+            found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
     return found
 
 
