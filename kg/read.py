@@ -121,8 +121,9 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> str:
         raise DocumentError(path, "not text (binary data)")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":      # UTF-8 whose last character was cut off (head -c)
+            return data[:exc.start].decode("utf-8")
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise DocumentError(path, "not text (no known encoding fits)")

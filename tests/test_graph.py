@@ -368,3 +368,32 @@ def test_hostile_labels_and_evidence_survive_the_graph_writer(tmp_path):
     amount = g.value(company, KGO.investmentAmount)
     assert amount.datatype == XSD.decimal and amount.toPython() == Decimal("500000000")
     assert str(g.value(company, KGO.currency)) == "CNY"
+
+
+def test_hostile_and_very_long_names_survive_the_build_writers(tmp_path):
+    """Through kg.graph.serialize, as kg build writes its files, and read back by three parsers."""
+    from kg.graph import serialize
+    from test_rapper import rapper_count
+
+    names = {
+        "c1": ('换行\n名称"引号"<尖括号>科技有限公司', "Company"),
+        "c2": ("反斜杠\\结尾\\", "Company"),
+        "c3": ("井号#与空格 \t制表符🚀🏭有限公司", "Company"),
+        "c4": ("很长的名称" * 600 + "有限公司", "Company"),       # 3,004 characters
+        "p": ("苏州工业园区", "Park"),
+    }
+    doc = _document("hostile-long", names, [("p", "hosts", key, f"{label}落户苏州工业园区")
+                                            for key, (label, cls) in names.items() if cls == "Company"])
+    ds = to_dataset([doc])
+    ttl, trig = tmp_path / "g.ttl", tmp_path / "g.trig"
+    ttl.write_text(serialize(union_graph(ds), "turtle"), encoding="utf-8")
+    trig.write_text(serialize(ds, "trig"), encoding="utf-8")
+    g, ox = _parse_both(ttl, trig)
+    assert rapper_count("turtle", ttl) == len(g)
+    assert rapper_count("trig", trig) == sum(1 for _ in ds.quads((None, None, None, None)))
+    given = {label for label, _ in names.values()}
+    assert {str(g.value(n, RDFS.label)) for n in entities(g)} == given
+    assert ox_literals(ox, str(RDFS.label)) == given | {doc.id}     # and the document's own label
+    for node in entities(g):
+        assert not UNSAFE_IRI.search(str(node)) and "#" not in str(node), node
+        assert unquote(str(node).rsplit("/", 1)[1]) in {normal_form(label) for label in given}

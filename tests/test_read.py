@@ -75,6 +75,11 @@ def test_one_article_in_every_encoding_is_read_once(tmp_path):
     assert reading.failed == [] and reading.skipped == []
 
 
+def test_utf8_cut_in_the_middle_of_its_last_character(tmp_path):
+    doc = read_document(write(tmp_path / "cut.txt", SIMPLIFIED.encode("utf-8")[:-2]))
+    assert doc.text == SIMPLIFIED[:-2]
+
+
 def test_forced_encoding(tmp_path):
     path = write(tmp_path / "gbk.txt", SIMPLIFIED.encode("gbk"))
     assert read_document(path, encoding="gb18030").text == SIMPLIFIED
