@@ -63,6 +63,8 @@ class Lexicon:
     list_heads: tuple[tuple[str, str], ...]
     abbreviations: dict[str, str]
     cues: tuple[tuple[re.Pattern, str, str], ...]
+    descriptor_re: re.Pattern          # descriptors and anaphors, longest first
+    descriptive_re: re.Pattern         # the same and industry names
 
 
 def _alternation(words) -> str:
@@ -75,6 +77,7 @@ def lexicon() -> Lexicon:
     generic = rules.load_table("generic_words")
     industries = rules.column("industries", "name")
     titles = rules.column("person_titles", "title")
+    descriptors = {r["word"] for r in generic}
     return Lexicon(
         suffix_re=re.compile(_alternation(r["suffix"] for r in suffixes)),
         suffix_class={r["suffix"]: r["class"] for r in suffixes},
@@ -89,6 +92,8 @@ def lexicon() -> Lexicon:
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
         cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
+        descriptor_re=re.compile(_alternation(descriptors)),
+        descriptive_re=re.compile(_alternation(descriptors | set(industries))),
     )
 
 
@@ -191,13 +196,14 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
     return start
 
 
+NUMBERS = re.compile(r"[近超约逾]?[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号元]?")
+
+
 def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
     """True when `prefix` is only descriptors and numbers (一批重大, 主题, 省级…) and, unless
     told otherwise, industry names (汽车电子产业项目 names no project)."""
-    rest = re.sub(r"[近超约逾]?[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号元]?", "", prefix)
-    words = lex.descriptors | set(lex.anaphors) | (set(lex.industries) if industries else set())
-    for word in sorted(words, key=len, reverse=True):
-        rest = rest.replace(word, "")
+    rest = NUMBERS.sub("", prefix)
+    rest = (lex.descriptive_re if industries else lex.descriptor_re).sub("", rest)
     return not rest.strip()
 
 
