@@ -451,8 +451,12 @@ def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Ment
                  for s, item in items]
         # the first item starts after the last boundary word in front of it
         first_s, first = items[0]
-        cut = walk_left(sent, first_s + len(first), lex, set())
-        items[0] = (cut, sent.doc.text[cut:first_s + len(first)])
+        end = first_s + len(first)
+        cut = max((e for w, s, e in sent.tokens if first_s <= s and e < end and (w in lex.boundary or _glued(w))),
+                  default=None)
+        if cut is None:
+            cut = walk_left(sent, end, lex, set())
+        items[0] = (cut, sent.doc.text[cut:end])
         typed = [m for m in known if any(m.start <= s < m.end for s, _ in items) and m.cue != "place"]
         neighbour_cls = typed[0].cls if typed else None
         known_industries = sum(1 for _, item in items if lex.industry_re.fullmatch(INDUSTRY_HEAD.sub("", item)))
