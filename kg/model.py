@@ -9,14 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open character range [start, end) in `Document.text`."""
-
-    start: int
-    end: int
-
-
 @dataclass
 class Sentence:
     index: int

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import rules
-from ..model import Amount, Document, Fact, Mention
+from ..model import Document, Entity, Fact, Mention
 from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
 from .recognise import LEGAL_SUFFIXES, lexicon
-from .resolve import main_city, main_park
+from .resolve import main_city, main_park, slug
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
           "Platform": "L", "GovernmentBody": "G", "Industry": "N", "Person": "H"}
@@ -312,9 +312,6 @@ def name_place(name: str):
 
 
 def _ensure_region(doc: Document, place) -> str:
-    from .resolve import slug
-    from ..model import Entity
-
     for key, e in doc.entities.items():
         if e.cls in REGION_CLASSES and (e.label == place.name or place.name in e.aliases):
             return key
