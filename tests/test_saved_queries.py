@@ -135,8 +135,6 @@ def test_fund_investments(run, corpus_graph):
     assert amounts == sorted(amounts, reverse=True), "largest first"
 
 
-@pytest.mark.xfail(strict=True, reason="extractor: 004 says 市北高新参投…央视融媒体产业投资基金 and "
-                   "园区还发起了…十亿元大数据产业基金; neither becomes a kgo:investsIn")
 def test_fund_investments_of_the_shanghai_park(run):
     targets = {target for _, target, _, _ in run("fund-investments").rows}
     assert {"央视融媒体产业投资基金", "十亿元大数据产业基金"} <= targets

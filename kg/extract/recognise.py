@@ -189,6 +189,13 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
         start, i = s, i - 1
         if legal and word not in allow and any(p.cls in ("Province", "City") for p in load_gazetteer().lookup(word)):
             break       # a registered name starts with its place: 杭州|深度求索人工智能…有限公司
+    # a registered name walked through verbs still does not start with one (促使|沃太能源…)
+    while legal:
+        first = next(((w, e) for w, s, e in sent.tokens if s == start), None)
+        if not first or first[1] >= end or word_tags().get(first[0], "n")[:1] not in ("v", "d", "p", "c") \
+                or first[0] in allow:
+            break
+        start = first[1]
     # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
     # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
     while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
@@ -245,7 +252,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         if "的" in sent.doc.text[start:s_abs]:
             start += sent.doc.text[start:s_abs].rindex("的") + 1     # 产城融合的|绿色智慧新园区
         prefix = sent.doc.text[start:s_abs]
-        if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex):
+        if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex, industries=cls != "Fund"):
             continue
         if suffix == "园区" and load_gazetteer().lookup(prefix):
             continue    # 上海园区: "the parks of Shanghai", not one park
@@ -504,8 +511,9 @@ def find_persons(sent: Sentence, lex: Lexicon) -> list[Mention]:
         name = match.group(1)
         if len(name) == 3 and name[2] in AFTER_NAME:
             name = name[:2]
-        if name[-1] in AFTER_NAME or name[0] in AFTER_NAME or word_tags().get(name, "nr")[0] != "n":
-            continue
+        if name[-1] in AFTER_NAME or name[0] in AFTER_NAME or word_tags().get(name, "nr")[0] != "n" \
+                or word_tags().get(name[:2], "n")[0] == "v":
+            continue    # 记者|采访时 is no name
         s = sent.start + match.start(1)
         found.append(Mention(s, s + len(name), name, "Person", "person"))
     return found

@@ -27,6 +27,7 @@ PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高�
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
 STEM_NOISE = ("科技", "产业", "高新")
+APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
 
@@ -146,6 +147,12 @@ def resolve(doc: Document) -> Document:
         if alias:
             aliases[i].add(alias.group(1))
             keys.setdefault(("name", normal_form(alias.group(1))), i)
+
+    # "国家级产业基金——“央视融媒体产业投资基金”": a dash puts a name beside what it names
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    for a, b in zip(order, order[1:]):
+        if APPOSITION.match(doc.text[mentions[a].end:mentions[b].start]) and mentions[a].cls == mentions[b].cls:
+            uf.union(a, b)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
