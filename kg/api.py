@@ -5,22 +5,21 @@ The CLI calls these and only formats what they return; a notebook calls them too
 from __future__ import annotations
 
 import json
-import os
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from rdflib import Graph, Literal, Namespace
+from rdflib import Dataset, Graph, Literal, Namespace
 
 from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
-from .files import remove_stale, stage, write_atomic
+from .files import Staging, write_atomic
 from .graph import document_iri, serialize, to_dataset, union_graph
 from .model import Document
-from .read import Duplicate, Failure, Skipped, read_documents
+from .read import Duplicate, Failure, Reading, Skipped, read_documents
 from .runner import EXECUTORS, extract_all
 from .store import STORES, open_store, write_store
 from .store import TRIG_FILE as EVIDENCE_FILE
@@ -50,7 +49,7 @@ class BuildFailed(KgError):
 @dataclass
 class BuildResult:
     """What a build made of its input. `documents` are the extracted ones, slimmed to what the
-    graph needs (no sentences, tokens or mentions); `extracted` counts those not taken from the cache."""
+    graph needs (no sentences, tokens or mentions); `cached` of them came from the cache."""
 
     out: Path
     documents: list[Document]
@@ -60,7 +59,7 @@ class BuildResult:
     triples: int
     entities: int
     facts: int
-    extracted: int = 0
+    cached: int = 0
     files: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)   # read, extract, graph, write
 
@@ -93,7 +92,48 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
         raise KgError(f"unknown executor '{executor}' (choose from {', '.join(EXECUTORS)})")
     if scheduler and executor != "dask":
         raise KgError("a scheduler address needs the dask executor (--executor dask)")
-    paths, out, clock = list(paths), Path(out), _Clock()
+    out, clock = Path(out), _Clock()
+    reading = _read(list(paths), encoding, strict)
+    clock.lap("read")
+
+    cache = Cache(out)
+    documents, failed, cached = _extract(reading, cache, full=full, strict=strict, progress=progress,
+                                         jobs=jobs, executor=executor, scheduler=scheduler)
+    clock.lap("extract")
+
+    ds = _dataset(documents, reading.merged, Namespace(base or str(KGR)))
+    with Staging(out) as staging:       # one text in memory at a time; files replaced only at the end
+        staging.add(EVIDENCE_FILE, serialize(ds, "trig"))
+        graph = union_graph(ds)
+        del ds
+        staging.add(GRAPH_FILE, serialize(graph, "turtle"))
+        result = BuildResult(out, documents, failed, reading.skipped, reading.merged, len(graph),
+                             sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents), cached)
+        del graph
+        staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
+        clock.lap("graph")
+        result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
+        if store != "memory":     # a new store beside the old one, its link moved over the old link
+            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store)
+        staging.commit()
+        result.files["report"] = out / REPORT_FILE
+    cache.keep_only(doc.sha256 for doc in documents)
+    clock.lap("write")
+    result.seconds = clock.laps
+    return result
+
+
+def _dataset(documents: list[Document], merged: list[Duplicate], base: Namespace) -> Dataset:
+    """The documents' graph; a text found under several paths is one document with every path."""
+    ds = to_dataset(documents, base)
+    ids = {doc.id for doc in documents}
+    for dup in merged:
+        if dup.document in ids:
+            ds.default_graph.add((document_iri(dup.document, base), KGO.sourcePath, Literal(dup.path)))
+    return ds
+
+
+def _read(paths: list[str | Path], encoding: str | None, strict: bool) -> Reading:
     reading = read_documents(paths, encoding=encoding)
     if not reading.documents:
         reasons = "; ".join(f"{p.path}: {p.reason}" for p in [*reading.failed, *reading.skipped][:5])
@@ -101,12 +141,17 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
         raise InputError(f"no readable articles in {where}" + (f" ({reasons})" if reasons else ""))
     if strict and reading.failed:
         raise _stopped(reading.failed[0])
-    clock.lap("read")
+    return reading
 
-    docs, cache = reading.documents, Cache(out)
+
+def _extract(reading: Reading, cache: Cache, *, full: bool, strict: bool,
+             progress: Callable[[int, int], None] | None, **where) -> tuple[list[Document], list[Failure], int]:
+    """The extracted documents (from the cache, or extracted and cached), the failures of
+    reading and extraction, in the documents' order, and how many came from the cache."""
+    docs = reading.documents
     results: list[Document | Failure | None] = [None if full else cache.get(doc) for doc in docs]
     todo = [i for i, result in enumerate(results) if result is None]
-    with closing(extract_all([docs[i] for i in todo], jobs, executor, scheduler)) as extracted:
+    with closing(extract_all([docs[i] for i in todo], **where)) as extracted:
         for done, (n, result) in enumerate(extracted, 1):
             if isinstance(result, Failure) and strict:
                 raise _stopped(result)
@@ -119,28 +164,7 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     failed = reading.failed + [r for r in results if isinstance(r, Failure)]
     if not documents:
         raise BuildFailed("no document could be extracted: " + "; ".join(f"{f.path}: {f.reason}" for f in failed[:5]))
-    clock.lap("extract")
-
-    base = Namespace(base or str(KGR))
-    ds = to_dataset(documents, base)
-    extracted_ids = {doc.id for doc in documents}
-    for dup in reading.merged:        # the same text under another path: one document, every path kept
-        if dup.document in extracted_ids:
-            ds.default_graph.add((document_iri(dup.document, base), KGO.sourcePath, Literal(dup.path)))
-    graph = union_graph(ds)
-    result = BuildResult(out, documents, failed, reading.skipped, reading.merged, len(graph),
-                         sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents),
-                         extracted=len(todo))
-    texts = {GRAPH_FILE: serialize(graph, "turtle"), EVIDENCE_FILE: serialize(ds, "trig"),
-             REPORT_FILE: json.dumps(_report(result), ensure_ascii=False, indent=2)}
-    del ds, graph
-    clock.lap("graph")
-
-    result.files = _write_outputs(out, texts, store)
-    cache.keep_only(doc.sha256 for doc in documents)
-    clock.lap("write")
-    result.seconds = clock.laps
-    return result
+    return documents, failed, len(docs) - len(todo)
 
 
 def _stopped(failure: Failure) -> BuildFailed:
@@ -155,27 +179,6 @@ class _Clock:
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps[name], self._last = now - self._last, now
-
-
-def _write_outputs(out: Path, texts: dict[str, str], store: str) -> dict[str, Path]:
-    """Every file staged beside its old version first; then the store link and the files are
-    moved over the old ones, renames of a few milliseconds in all. A build that fails or is
-    killed before leaves the previous build whole; one killed among the renames leaves each
-    file whole, the older ones beside the newer."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in texts:
-        remove_stale(out, name)
-    staged = {name: stage(out / name, text) for name, text in texts.items()}
-    try:
-        files = {}
-        if store != "memory":
-            files["store"] = write_store(staged[EVIDENCE_FILE], out, store)
-        for name, tmp in staged.items():
-            os.replace(tmp, out / name)
-    finally:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-    return {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE, **files, "report": out / REPORT_FILE}
 
 
 def _report(result: BuildResult) -> dict:

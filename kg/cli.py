@@ -117,10 +117,10 @@ class _Progress:
 
 def _build_summary(result: api.BuildResult) -> str:
     docs = len(result.documents)
-    cached = docs - result.extracted
     counts = [f"{len(result.failed)} failed", f"{len(result.skipped)} skipped", f"{len(result.merged)} merged"]
     times = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.seconds.items())
-    lines = [f"read {docs} documents ({result.extracted} extracted, {cached} from the cache); " + ", ".join(counts),
+    lines = [f"read {docs} documents ({docs - result.cached} extracted, {result.cached} from the cache); "
+             + ", ".join(counts),
              f"{result.entities} entities, {result.facts} facts, {result.triples} triples "
              f"in {sum(result.seconds.values()):.1f} s ({times})"]
     lines += [f"  {name:<9}{path}" for name, path in result.files.items()]

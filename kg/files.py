@@ -29,3 +29,34 @@ def remove_stale(folder: Path, name: str) -> None:
     """Temporary files of `name` that a killed process left in `folder`."""
     for stale in folder.glob(f".{name}.*.tmp"):
         stale.unlink(missing_ok=True)
+
+
+class Staging:
+    """Files staged one by one beside their old versions, then moved over them together.
+
+    Each file is written as soon as its text is ready, so a caller holds one text at a time;
+    `commit` is a few renames. Leaving the `with` block without committing removes the staged
+    files and leaves the old ones as they were.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.staged: dict[str, Path] = {}
+
+    def __enter__(self) -> Staging:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def add(self, name: str, data: str | bytes) -> Path:
+        remove_stale(self.folder, name)
+        self.staged[name] = stage(self.folder / name, data)
+        return self.staged[name]
+
+    def commit(self) -> None:
+        for name, tmp in self.staged.items():
+            os.replace(tmp, self.folder / name)
+        self.staged = {}
+
+    def __exit__(self, *exc) -> None:
+        for tmp in self.staged.values():
+            tmp.unlink(missing_ok=True)

@@ -360,7 +360,7 @@ def test_jobs_cache_and_full_rebuilds_give_byte_identical_files(tmp_path):
     one = api.build([src], tmp_path / "one", jobs=1)
     two = api.build([src], tmp_path / "two", jobs=2)
     cached = api.build([src], tmp_path / "two", jobs=2)
-    assert (one.extracted, two.extracted, cached.extracted) == (3, 3, 0)
+    assert (one.cached, two.cached, cached.cached) == (0, 0, 3)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     assert [d.id for d in cached.documents] == [d.id for d in one.documents]
 
@@ -372,12 +372,12 @@ def cache_entries(out: Path) -> set[str]:
 def test_a_rebuild_extracts_only_new_and_changed_documents(tmp_path):
     src, out = articles(tmp_path / "in", 3), tmp_path / "out"
     first = api.build([src], out)
-    assert first.extracted == 3 and cache_entries(out) == {d.sha256 for d in first.documents}
+    assert first.cached == 0 and cache_entries(out) == {d.sha256 for d in first.documents}
     (src / "a0.txt").write_text(text(0) + "\n本文有改动。\n", encoding="utf-8")
     (src / "a1.txt").unlink()
     (src / "a3.txt").write_text(text(3), encoding="utf-8")
     second = api.build([src], out)
-    assert second.extracted == 2
+    assert second.cached == 1                                     # a2; a0 changed, a3 is new
     assert [d.id for d in second.documents] == ["a0", "a2", "a3"]
     assert cache_entries(out) == {d.sha256 for d in second.documents}
     g = rdflib.Graph().parse(out / api.GRAPH_FILE)
@@ -385,7 +385,7 @@ def test_a_rebuild_extracts_only_new_and_changed_documents(tmp_path):
     assert not any(g.triples((None, KGO.sourcePath, Literal(str(src / "a1.txt")))))
     again = outputs(out)
     full = api.build([src], out, full=True)
-    assert full.extracted == 3 and outputs(out) == again
+    assert full.cached == 0 and outputs(out) == again
 
 
 def test_a_damaged_cache_entry_is_extracted_again(tmp_path):
@@ -395,7 +395,7 @@ def test_a_damaged_cache_entry_is_extracted_again(tmp_path):
     entry = next((out / cache.CACHE_DIR).glob("*/*.pickle"))
     entry.write_bytes(entry.read_bytes()[:100])
     again = api.build([src], out)
-    assert again.extracted == 1 and outputs(out) == before
+    assert again.cached == 0 and outputs(out) == before
     assert pickle.loads(entry.read_bytes()).sha256 == first.documents[0].sha256
 
 
@@ -429,7 +429,7 @@ def test_a_new_fingerprint_reextracts_everything_and_drops_the_old_cache(tmp_pat
     old = {p.parent.name for p in (out / cache.CACHE_DIR).glob("*/*.pickle")}
     monkeypatch.setattr(cache, "fingerprint", lambda: "rules-edited")
     again = api.build([src], out)
-    assert again.extracted == 1
+    assert again.cached == 0
     assert {p.name for p in (out / cache.CACHE_DIR).iterdir()} == {"rules-edited"} != old
 
 
