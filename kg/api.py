@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from rdflib import Dataset, Graph, Literal, Namespace
+from rdflib import Dataset, Graph
 
 from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
-from .graph import document_iri, serialize, to_dataset, union_graph
+from .graph import quads_text, serialize, to_quads
 from .model import Document
 from .read import Duplicate, Failure, Reading, Skipped, read_documents
 from .runner import EXECUTORS, extract_all
 from .store import STORES, open_store, write_store
 from .store import TRIG_FILE as EVIDENCE_FILE
-from .vocab import KGO, KGR, PREFIXES
+from .vocab import KGR, PREFIXES
 
 DEFAULT_OUT = Path("out")
 GRAPH_FILE = "graph.ttl"
@@ -101,15 +101,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                          jobs=jobs, executor=executor, scheduler=scheduler)
     clock.lap("extract")
 
-    ds = _dataset(documents, reading.merged, Namespace(base or str(KGR)))
+    quads = _quads(documents, reading.merged, base or str(KGR))
     with Staging(out) as staging:       # one text in memory at a time; files replaced only at the end
-        staging.add(EVIDENCE_FILE, serialize(ds, "trig"))
-        graph = union_graph(ds)
-        del ds
-        staging.add(GRAPH_FILE, serialize(graph, "turtle"))
-        result = BuildResult(out, documents, failed, reading.skipped, reading.merged, len(graph),
+        staging.add(EVIDENCE_FILE, quads_text(quads, "trig"))
+        staging.add(GRAPH_FILE, quads_text(quads, "turtle"))
+        triples = len({q.triple for q in quads})
+        del quads
+        result = BuildResult(out, documents, failed, reading.skipped, reading.merged, triples,
                              sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents), cached)
-        del graph
         staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
         clock.lap("graph")
         result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
@@ -123,14 +122,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     return result
 
 
-def _dataset(documents: list[Document], merged: list[Duplicate], base: Namespace) -> Dataset:
+def _quads(documents: list[Document], merged: list[Duplicate], base: str):
     """The documents' graph; a text found under several paths is one document with every path."""
-    ds = to_dataset(documents, base)
     ids = {doc.id for doc in documents}
+    extra: dict[str, list[str]] = {}
     for dup in merged:
         if dup.document in ids:
-            ds.default_graph.add((document_iri(dup.document, base), KGO.sourcePath, Literal(dup.path)))
-    return ds
+            extra.setdefault(dup.document, []).append(dup.path)
+    return to_quads(documents, base, extra)
 
 
 def _read(paths: list[str | Path], encoding: str | None, strict: bool) -> Reading:
@@ -242,7 +241,6 @@ def export(fmt: str, dest: str | Path, out: str | Path | None = None, graph: str
         source = Path(out or DEFAULT_OUT) / EVIDENCE_FILE if graph is None else Path(graph)
         if not source.exists():
             raise GraphNotFound(f"no per-document graphs at {source} — run `kg build` first")
-        from rdflib import Dataset
 
         ds = Dataset()
         ds.parse(source)

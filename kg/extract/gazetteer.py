@@ -138,7 +138,6 @@ def load_gazetteer() -> Gazetteer:
     g = Gazetteer()
     by_code: dict[str, Place] = {}
     short_of: dict[Place, str] = {}
-    parent_code: dict[Place, str] = {}
 
     # current divisions; rows are sorted by code, and a parent's code sorts before its children's
     for code, name, short, level, pcode in _rows("regions.tsv"):

@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from urllib.parse import quote
 
-from ..model import Document, Entity, Mention
+from ..model import Document, Entity
 from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
 from .recognise import COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
