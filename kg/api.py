@@ -261,3 +261,14 @@ def query(sparql: str, out: str | Path | None = None, graph: str | Path | None =
         return run(handle, sparql)
     finally:
         handle.close()
+
+
+def construct(sparql: str, out: str | Path | None = None, graph: str | Path | None = None) -> Graph:
+    """The graph a CONSTRUCT or DESCRIBE query returns, as an rdflib Graph (for `kg viz --query`)."""
+    result = query(sparql, out=out, graph=graph)
+    if result.kind != "graph":
+        raise KgError("the query must be a CONSTRUCT or DESCRIBE query to give a graph to show")
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    return g.parse(data=result.graph_ttl, format="turtle")

@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import jieba
 
 from .extract import EXTRACTOR_VERSION
 from .files import remove_stale, write_atomic
@@ -32,6 +31,8 @@ PACKAGE = Path(__file__).resolve().parent
 def fingerprint() -> str:
     """A hash of what extraction depends on besides the text, taken once per process: that is
     when the stages and rule tables are loaded, so later edits reach neither them nor it."""
+    import jieba        # here, not at import: `kg query` never needs it
+
     digest = hashlib.sha256(f"{EXTRACTOR_VERSION}\0{jieba.__version__}".encode())
     sources = [PACKAGE / "model.py", *(PACKAGE / "extract").rglob("*.py"), *(PACKAGE / "rules").rglob("*")]
     for path in sorted(p for p in sources if p.is_file() and "__pycache__" not in p.parts):

@@ -163,12 +163,14 @@ def query(sparql, file, saved, list_saved, fmt, store, out, graph):
 @click.option("--relation", "relations", help="Only these relations, comma-separated (hosts,investsIn).")
 @click.option("--min-degree", default=1, show_default=True, help="Hide entities with fewer relations (0 shows all).")
 @click.option("--max-nodes", default=2000, show_default=True)
+@click.option("--query", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Show the graph a SPARQL CONSTRUCT or DESCRIBE query in this file returns.")
 @graph_options
-def viz(dest, focus, depth, types, relations, min_degree, max_nodes, out, graph):
+def viz(dest, focus, depth, types, relations, min_degree, max_nodes, query_file, out, graph):
     """Write an interactive HTML network of the graph (works offline)."""
     from .view import render
 
-    g = api.open_graph(out, graph)
+    g = api.construct(query_file.read(), out, graph) if query_file else api.open_graph(out, graph)
     dest = dest or Path(out or api.DEFAULT_OUT) / "graph.html"
     try:
         result = render(g, dest, focus=focus, depth=depth, types=_split(types), relations=_split(relations),

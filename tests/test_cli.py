@@ -332,3 +332,21 @@ def test_query_before_build_says_what_to_run(tmp_path):
 
 def test_query_needs_exactly_one_source(built):
     assert run("query", "--out", built).exit_code == 2
+
+
+def test_viz_of_a_construct_query(built, tmp_path):
+    rq = tmp_path / "hosts.rq"
+    rq.write_text("CONSTRUCT { ?p kgo:hosts ?c . ?p a ?pc ; rdfs:label ?pl . ?c a ?cc ; rdfs:label ?cl }\n"
+                  "WHERE { ?p kgo:hosts ?c . ?p a ?pc ; rdfs:label ?pl . ?c a ?cc ; rdfs:label ?cl }",
+                  encoding="utf-8")
+    page = tmp_path / "hosts.html"
+    result = run("viz", "--out", built, "--query", rq, "-o", page)
+    assert result.exit_code == 0, result.stderr
+    from test_view import page_data
+
+    edges = page_data(page.read_text(encoding="utf-8"))["edges"]
+    assert edges and {e["label"] for e in edges} == {"hosts"}
+    bad = tmp_path / "select.rq"
+    bad.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1", encoding="utf-8")
+    refused = run("viz", "--out", built, "--query", bad, "-o", tmp_path / "x.html")
+    assert refused.exit_code == 2 and "CONSTRUCT" in refused.stderr

@@ -6,25 +6,29 @@ Extraction of one document never looks at another.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable
 
 from ..model import Document
-from .recognise import recognise
-from .relate import relate
-from .resolve import resolve
-from .segment import segment
 
 Stage = Callable[[Document], Document]
-STAGES: dict[str, Stage] = {"segment": segment, "recognise": recognise, "resolve": resolve, "relate": relate}
-#: bump when a rule or stage changes what is extracted (cache keys use it)
+#: stage name → module of kg.extract that defines a function of that name; imported on first
+#: use, so that reading EXTRACTOR_VERSION (the cache, `kg query`) does not load jieba
+STAGES = {"segment": "segment", "recognise": "recognise", "resolve": "resolve", "relate": "relate"}
+#: bump when a stage changes what is extracted without its source changing (the cache also
+#: hashes the stages' source and the rule tables)
 EXTRACTOR_VERSION = "1"
+
+
+def stage(name: str) -> Stage:
+    try:
+        module = STAGES[name]
+    except KeyError:
+        raise ValueError(f"unknown stage '{name}' (known: {', '.join(STAGES)})") from None
+    return getattr(import_module(f"{__name__}.{module}"), name)
 
 
 def extract(doc: Document, stages: list[str] | None = None) -> Document:
     for name in stages or list(STAGES):
-        try:
-            stage = STAGES[name]
-        except KeyError:
-            raise ValueError(f"unknown stage '{name}' (known: {', '.join(STAGES)})") from None
-        doc = stage(doc)
+        doc = stage(name)(doc)
     return doc
