@@ -27,6 +27,9 @@ MAX_CHUNK = 16
 Result = Document | Failure
 
 
+SMALL_BATCH = 25
+
+
 def default_jobs() -> int:
     """The cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -60,7 +63,9 @@ def extract_all(docs: list[Document], jobs: int | None = None, executor: str = "
         return
     if executor != "process":
         raise KgError(f"unknown executor '{executor}' (choose from {', '.join(EXECUTORS)})")
-    jobs = jobs or default_jobs()
+    # a worker starts by loading jieba and the rules (about a second): below a few dozen
+    # articles one process is faster than several
+    jobs = jobs or min(default_jobs(), max(1, len(docs) // SMALL_BATCH))
     chunks = _chunks(docs, jobs)
     if jobs == 1 or len(chunks) == 1:
         for i, doc in enumerate(docs):
