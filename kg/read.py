@@ -22,7 +22,6 @@ from typing import Iterable, Iterator
 from charset_normalizer import from_bytes
 
 from .errors import DocumentError, InputError
-from .extract.segment import SENTENCE_END
 from .model import Document
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
@@ -198,6 +197,8 @@ def break_long_sentences(text: str, limit: int = MAX_SENTENCE) -> str:
     """A line break (a sentence end for the segmenter) in every run of more than `limit`
     characters without one, after its last comma or space in the second half of the limit
     if there is one, else at the limit."""
+    from .extract.segment import SENTENCE_END     # here: importing the segmenter loads jieba
+
     parts = re.split(f"({SENTENCE_END.pattern})", text)
     for i in range(0, len(parts), 2):      # the even parts are the sentences, the odd ones their ends
         if len(parts[i]) > limit:
