@@ -8,6 +8,7 @@ gets its own named graph, so TriG/N-Quads carry provenance that any RDF tool rea
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -107,7 +108,9 @@ def entity_iri(key: str, base: Namespace = KGR) -> URIRef:
 
 
 def document_iri(doc_id: str, base: Namespace = KGR) -> URIRef:
-    return base[f"doc/{slug(doc_id)}"]
+    """The document's IRI: its id percent-encoded as it is (no normalising, so that
+    "a copy" and "acopy" stay two documents)."""
+    return base[f"doc/{quote(doc_id, safe='-_.~')}"]
 
 
 def statement_iri(doc_id: str, fact: Fact, base: Namespace = KGR) -> URIRef:
