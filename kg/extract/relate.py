@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,16 +151,9 @@ def _resolve_slot(spec: str, match: re.Match, groups, implied: dict[str, str | N
     return []
 
 
-def apply_patterns(doc: Document, sink: FactSink) -> None:
+def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     main = main_park(doc)
     implied = {"@main": main, "@city": None if main else main_city(doc, dominant=False)}
-    by_sentence: dict[int, list[Mention]] = {}
-    index = 0
-    for m in sorted(doc.mentions, key=lambda m: m.start):
-        while index < len(doc.sentences) - 1 and m.start >= doc.sentences[index].end:
-            index += 1
-        if m.cue != "nested":
-            by_sentence.setdefault(index, []).append(m)
     for i, sent in enumerate(doc.sentences):
         mentions = by_sentence.get(i, [])
         if not mentions:
@@ -183,13 +177,13 @@ def apply_patterns(doc: Document, sink: FactSink) -> None:
 RENAMED = re.compile(r"⟦R#(\d+)⟧[（(](?:现|今)⟦R#(\d+)⟧[）)]")
 
 
-def renamed_places(doc: Document, sink: FactSink) -> None:
+def renamed_places(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     """"上海市闸北区（现静安区）与南通市…合作": what the text says of a place it also says of the
     place that took its area, for partnerships."""
     for i, sent in enumerate(doc.sentences):
-        mentions = sorted((m for m in doc.mentions if sent.start <= m.start < sent.end and m.cue != "nested"),
-                          key=lambda m: m.start)
-        text, groups = skeleton(doc.text, sent.start, mentions)
+        if "（现" not in sent.text and "（今" not in sent.text:
+            continue
+        text, groups = skeleton(doc.text, sent.start, by_sentence.get(i, []))
         for match in RENAMED.finditer(text):
             old, new = groups[int(match.group(1))][0].entity, groups[int(match.group(2))][0].entity
             for f in [f for f in doc.facts if f.sentence == i and f.relation == "partnersWith"]:
@@ -348,10 +342,19 @@ def park_bodies(doc: Document, sink: FactSink) -> None:
 
 
 def _sentence_of(doc: Document, pos: int) -> int:
-    for s in doc.sentences:
-        if s.start <= pos < s.end:
-            return s.index
-    return -1
+    """The index of the sentence `pos` lies in (-1 between sentences)."""
+    i = bisect_right([s.start for s in doc.sentences], pos) - 1 if doc.sentences else -1
+    return i if i >= 0 and pos < doc.sentences[i].end else -1
+
+
+def mentions_by_sentence(doc: Document) -> dict[int, list[Mention]]:
+    """Each sentence's mentions in text order, nested ones (a project's owner) left out."""
+    starts = [s.start for s in doc.sentences]
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in sorted(doc.mentions, key=lambda m: m.start):
+        if m.cue != "nested":
+            by_sentence[max(0, bisect_right(starts, m.start) - 1)].append(m)
+    return by_sentence
 
 
 AMOUNT_HOLDERS = {"Project", "Company", "Fund"}
@@ -359,7 +362,7 @@ FINANCING_AFTER = re.compile(r"^[^，。]{0,8}?(?:融资|资金|注资|风险投
 INVESTING_BEFORE = re.compile(r"(?:总投资|投资|斥资|出资|融资|总额)[^，。]{0,4}$")
 
 
-def attach_amounts(doc: Document) -> None:
+def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None:
     """Give each amount to the project, company or fund the sentence gives it to.
 
     In order: the name written right after it ("总投资5亿元的X"), the name it stands in
@@ -367,8 +370,7 @@ def attach_amounts(doc: Document) -> None:
     the last name before an investing verb ("X…总投资近10亿元").
     """
     for sent in doc.sentences:
-        mentions = [m for m in doc.mentions if sent.start <= m.start < sent.end
-                    and doc.entities[m.entity].cls in AMOUNT_HOLDERS]
+        mentions = [m for m in by_sentence.get(sent.index, []) if doc.entities[m.entity].cls in AMOUNT_HOLDERS]
         for amount, start, end in find_amounts(sent.text):
             a_start, a_end = sent.start + start, sent.start + end
             before = [m for m in mentions if m.end <= a_start]
@@ -387,15 +389,16 @@ def attach_amounts(doc: Document) -> None:
 def relate(doc: Document) -> Document:
     doc.facts = []
     sink = FactSink(doc)
-    apply_patterns(doc, sink)
+    by_sentence = mentions_by_sentence(doc)
+    apply_patterns(doc, sink, by_sentence)
     place_relations(doc, sink)
     park_bodies(doc, sink)
-    renamed_places(doc, sink)
+    renamed_places(doc, sink, by_sentence)
     captions(doc, sink)
     park_in_city(doc, sink)
     name_industries(doc, sink)
     hosted_by_main_park(doc, sink)
     owners_hosted(doc, sink)
     hosted_through_parks(doc, sink)
-    attach_amounts(doc)
+    attach_amounts(doc, by_sentence)
     return doc
