@@ -252,7 +252,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
         if "的" in sent.doc.text[start:s_abs]:
             start += sent.doc.text[start:s_abs].rindex("的") + 1     # 产城融合的|绿色智慧新园区
         prefix = sent.doc.text[start:s_abs]
-        if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex, industries=cls != "Fund"):
+        if len(prefix) < lex.suffix_min[suffix] or _descriptive(prefix, lex, industries=cls not in ("Fund", "Institution")):
             continue
         if suffix == "园区" and load_gazetteer().lookup(prefix):
             continue    # 上海园区: "the parks of Shanghai", not one park
