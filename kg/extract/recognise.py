@@ -104,13 +104,11 @@ class Sentence:
         self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
         self.text = doc.text[start:end]
         self.token_starts = {s for _, s, _ in tokens}
-        self.token_ends = {e for _, _, e in tokens}
+        self._index_ending_at = {e: i for i, (_, _, e) in enumerate(tokens)}
+        self.token_ends = set(self._index_ending_at)
 
     def token_ending_at(self, end: int) -> int | None:
-        for i, (_, s, e) in enumerate(self.tokens):
-            if e == end:
-                return i
-        return None
+        return self._index_ending_at.get(end)
 
 
 @lru_cache(maxsize=1)

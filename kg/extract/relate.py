@@ -192,7 +192,7 @@ def renamed_places(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                     sink.add(new, "partnersWith", other, i, f.confidence, "renamed-place")
 
 
-def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
+def hosted_by_main_park(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     """In an article about one park, a firm, project or platform named in the same sentence as
     the park (or 园区) and given no other host is taken to be in it; developers are not."""
     main = main_park(doc)
@@ -202,10 +202,8 @@ def hosted_by_main_park(doc: Document, sink: FactSink) -> None:
     tied = {f.subject if f.object == main else f.object for f in doc.facts
             if main in (f.subject, f.object) and f.relation != "hosts"}
     excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main} | tied
-    by_sentence = defaultdict(set)
-    for m in doc.mentions:
-        by_sentence[_sentence_of(doc, m.start)].add(m.entity)
-    for index, keys in sorted(by_sentence.items()):
+    for index, mentions in sorted(by_sentence.items()):
+        keys = {m.entity for m in mentions}
         if main not in keys:
             continue
         for key in sorted(keys - placed - excluded):
@@ -259,7 +257,7 @@ def name_industries(doc: Document, sink: FactSink) -> None:
                     sink.add(key, "focusesOn", industries[match.group()], -1, 0.7, "name-industry")
 
 
-def place_relations(doc: Document, sink: FactSink) -> None:
+def place_relations(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     """locatedIn as the text states it.
 
     A district lies in the city the gazetteer puts it in when both are named; a city in its
@@ -271,8 +269,9 @@ def place_relations(doc: Document, sink: FactSink) -> None:
     gaz = load_gazetteer()
     regions = {e.label: key for key, e in doc.entities.items() if e.cls in REGION_CLASSES}
     first_sentence = {}
-    for m in doc.mentions:
-        first_sentence.setdefault(m.entity, _sentence_of(doc, m.start))
+    for index, mentions in sorted(by_sentence.items()):
+        for m in mentions:
+            first_sentence.setdefault(m.entity, index)
     adjacent = {(a.entity, b.entity) for a, b in zip(doc.mentions, doc.mentions[1:]) if a.end == b.start}
     for label, key in regions.items():
         for place in gaz.lookup(label)[:1]:
@@ -314,15 +313,16 @@ def _ensure_region(doc: Document, place) -> str:
     return key
 
 
-def captions(doc: Document, sink: FactSink) -> None:
+def captions(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     """A line that is only a firm's or project's name is a photo caption: the article's park hosts it."""
     main = main_park(doc)
     if main is None:
         return
-    for m in doc.mentions:
-        sent = doc.sentences[_sentence_of(doc, m.start)]
-        if sent.text.strip(" #\t") == m.surface and doc.entities[m.entity].cls in HOSTED_CLASSES:
-            sink.add(main, "hosts", m.entity, sent.index, 0.5, "caption")
+    for index, mentions in sorted(by_sentence.items()):
+        m = mentions[0]
+        if len(mentions) == 1 and doc.sentences[index].text.strip(" #\t") == m.surface \
+                and doc.entities[m.entity].cls in HOSTED_CLASSES:
+            sink.add(main, "hosts", m.entity, index, 0.5, "caption")
 
 
 def park_bodies(doc: Document, sink: FactSink) -> None:
@@ -339,12 +339,6 @@ def park_bodies(doc: Document, sink: FactSink) -> None:
             for body in PARK_BODIES:
                 if name.endswith(body) and name[: -len(body)] in parks:
                     sink.add(parks[name[: -len(body)]], "developedBy", key, -1, 0.8, "park-body")
-
-
-def _sentence_of(doc: Document, pos: int) -> int:
-    """The index of the sentence `pos` lies in (-1 between sentences)."""
-    i = bisect_right([s.start for s in doc.sentences], pos) - 1 if doc.sentences else -1
-    return i if i >= 0 and pos < doc.sentences[i].end else -1
 
 
 def mentions_by_sentence(doc: Document) -> dict[int, list[Mention]]:
@@ -391,13 +385,13 @@ def relate(doc: Document) -> Document:
     sink = FactSink(doc)
     by_sentence = mentions_by_sentence(doc)
     apply_patterns(doc, sink, by_sentence)
-    place_relations(doc, sink)
+    place_relations(doc, sink, by_sentence)
     park_bodies(doc, sink)
     renamed_places(doc, sink, by_sentence)
-    captions(doc, sink)
+    captions(doc, sink, by_sentence)
     park_in_city(doc, sink)
     name_industries(doc, sink)
-    hosted_by_main_park(doc, sink)
+    hosted_by_main_park(doc, sink, by_sentence)
     owners_hosted(doc, sink)
     hosted_through_parks(doc, sink)
     attach_amounts(doc, by_sentence)
