@@ -126,7 +126,7 @@ def word_tags() -> dict[str, str]:
 
 
 def _glued(word: str) -> bool:
-    return len(word) > 1 and word not in word_tags() and (word[-1] in GLUE or word[0] in GLUE) \
+    return len(word) > 1 and word_tags().get(word, "p") == "p" and (word[-1] in GLUE or word[0] in GLUE) \
         and bool(HAN.match(word))
 
 
@@ -178,7 +178,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             continue
         if word not in allow and not _is_name_token(word, lex) \
                 and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word) and not _glued(word)):
-            if word[0] in GLUE and word not in word_tags() and _is_name_token(word[1:], lex):
+            if word[0] in GLUE and word_tags().get(word, "p") == "p" and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
             break
         if LATIN.match(word) and re.fullmatch(r"[0-9.]+", word) and i > 0 \
@@ -218,10 +218,11 @@ def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
 NESTING = frozenset({("Institution", "Institution"), ("Park", "Park"), ("Company", "Project"),
                      ("Park", "GovernmentBody"), ("Park", "Company"), ("Park", "Project"), ("Park", "Platform"),
                      ("Institution", "Platform"), ("Company", "GovernmentBody"), ("Company", "Company"),
-                     ("GovernmentBody", "GovernmentBody"), ("Park", "Fund"), ("Company", "Fund")})
+                     ("GovernmentBody", "GovernmentBody"), ("Park", "Fund"), ("Company", "Fund"),
+                     ("GovernmentBody", "Fund")})
 #: verbs that company names are made of (…开发建设有限公司, …投资发展集团)
 COMPANY_WORDS = frozenset({"开发", "建设", "投资", "发展", "运营", "管理", "控股", "实业", "贸易", "服务",
-                           "咨询", "制造", "研发", "创新", "孵化", "经营", "设计", "检测", "运输"})
+                           "咨询", "制造", "研发", "创新", "孵化", "经营", "设计", "检测", "运输", "引导"})
 
 
 def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:

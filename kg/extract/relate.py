@@ -69,6 +69,10 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
     out, pos = [], start
     for m in mentions:
         gap = text[pos:m.start]
+        close = ALIAS_CLOSE.match(text, m.end)
+        if groups and close and ALIAS_OPEN.match(gap) and groups[-1][-1].entity == m.entity:
+            pos = close.end()       # "X（以下简称“Y”）" names X again: read on as if it were not there
+            continue
         if groups and pos > start and LIST_JOINERS.match(gap) and _same_kind(groups[-1][0], m):
             groups[-1].append(m)
             out[-1] = _marker(groups[-1], len(groups) - 1)
@@ -78,6 +82,10 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
             out.append(_marker(groups[-1], len(groups) - 1))
         pos = m.end
     return "".join(out) + text[pos:_end(text, start)], groups
+
+
+ALIAS_OPEN = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?$")
+ALIAS_CLOSE = re.compile(r"[”\"」]?[）)]")
 
 
 def _end(text: str, start: int) -> int:
@@ -288,6 +296,21 @@ def place_relations(doc: Document, sink: FactSink, by_sentence: dict[int, list[M
             sink.add(key, "locatedIn", _ensure_region(doc, place), first_sentence.get(key, -1), 0.7, "name-place")
 
 
+def place_chains(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
+    """"位于陕西省西安市": what lies in a place lies in the places named right after it inside it."""
+    gaz = load_gazetteer()
+    for fact in [f for f in doc.facts if f.relation == "locatedIn" and f.sentence >= 0]:
+        mentions = by_sentence.get(fact.sentence, [])
+        place = fact.object
+        for a, b in zip(mentions, mentions[1:]):
+            if a.entity != place or a.end != b.start or b.entity not in doc.entities:
+                continue
+            outer, inner = (gaz.lookup(doc.entities[k].label)[:1] for k in (a.entity, b.entity))
+            if outer and inner and outer[0] in gaz.ancestors(inner[0]):
+                sink.add(fact.subject, "locatedIn", b.entity, fact.sentence, fact.confidence, fact.rule)
+                place = b.entity
+
+
 def name_place(name: str):
     """The place a name says it is in: a bracketed place (上海市北高新（南通）科技城) first,
     else the city, district or country it starts with (北京经纬恒润, 日本建公司)."""
@@ -385,6 +408,7 @@ def relate(doc: Document) -> Document:
     sink = FactSink(doc)
     by_sentence = mentions_by_sentence(doc)
     apply_patterns(doc, sink, by_sentence)
+    place_chains(doc, sink, by_sentence)
     place_relations(doc, sink, by_sentence)
     park_bodies(doc, sink)
     renamed_places(doc, sink, by_sentence)

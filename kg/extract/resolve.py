@@ -146,7 +146,7 @@ def resolve(doc: Document) -> Document:
         alias = ALIAS_RE.match(doc.text[m.end:m.end + 30])
         if alias:
             aliases[i].add(alias.group(1))
-            keys.setdefault(("name", normal_form(alias.group(1))), i)
+            join(i, ("name", normal_form(alias.group(1))))
 
     # "国家级产业基金——“央视融媒体产业投资基金”": a dash puts a name beside what it names
     order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
