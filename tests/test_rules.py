@@ -35,6 +35,16 @@ def test_name_cue_finds_a_name(row):
     assert any(m.cue == "cued" and m.cls == row["class"] for m in doc.mentions), doc.mentions
 
 
+@pytest.mark.parametrize("row", rules.load_table("industry_frames"), ids=lambda r: r["cue"][:12])
+def test_industry_frame_finds_sectors_the_lexicon_may_not_know(row):
+    """Every industry of the example's frame is found, and the frame's owner focuses on it."""
+    doc = run(row["example"])
+    framed = [m for m in doc.mentions if m.cue == "framed"]
+    assert framed, [(m.surface, m.cls, m.cue) for m in doc.mentions]
+    focused = {doc.entities[f.object].label for f in doc.facts if f.relation == "focusesOn"}
+    assert {m.surface for m in framed} <= focused, (focused, doc.facts)
+
+
 @pytest.mark.parametrize("row", [r for r in rules.load_table("entity_suffixes") if not r["example"].startswith("某某")],
                          ids=lambda r: r["suffix"])
 def test_suffix_example_is_one_entity_of_its_class(row):
@@ -45,7 +55,7 @@ def test_suffix_example_is_one_entity_of_its_class(row):
 
 @pytest.mark.parametrize("table", ["entity_suffixes", "boundary_words", "generic_words", "industries",
                                    "person_titles", "list_heads", "region_abbreviations", "relations",
-                                   "name_cues", "currencies", "word_tags"])
+                                   "name_cues", "currencies", "word_tags", "industry_frames"])
 def test_tables_have_a_documented_header(table):
     rows = rules.load_table(table)
     assert rows and all(None not in row and all(v is not None for v in row.values()) for row in rows)

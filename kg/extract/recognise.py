@@ -32,7 +32,7 @@ LATIN = re.compile(r"^[A-Za-z0-9.+\-]+$")
 CONJUNCTIONS = {"与", "和", "及"}
 MAX_NAME = 24
 PRIORITY = {"suffix": 6, "place": 5, "quoted": 5, "amount": 4, "listed": 3, "person": 4,
-            "industry": 2, "repeat": 1, "anaphor": 0, "cued": 3, "brand": 3}
+            "industry": 2, "framed": 2, "repeat": 1, "anaphor": 0, "cued": 3, "brand": 3}
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
 COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生物", "医药", "电力", "微电", "铝业",
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
@@ -65,6 +65,9 @@ class Lexicon:
     cues: tuple[tuple[re.Pattern, str, str], ...]
     descriptor_re: re.Pattern          # descriptors and anaphors, longest first
     descriptive_re: re.Pattern         # the same and industry names
+    industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
+    industry_tail: re.Pattern          # cues after one
+    tail_only_leads: frozenset[str]    # lead cues that frame industries only before a tail cue
 
 
 def _alternation(words) -> str:
@@ -78,6 +81,7 @@ def lexicon() -> Lexicon:
     industries = rules.column("industries", "name")
     titles = rules.column("person_titles", "title")
     descriptors = {r["word"] for r in generic}
+    frames = rules.load_table("industry_frames")
     return Lexicon(
         suffix_re=re.compile(_alternation(r["suffix"] for r in suffixes)),
         suffix_class={r["suffix"]: r["class"] for r in suffixes},
@@ -94,6 +98,11 @@ def lexicon() -> Lexicon:
         cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
         descriptor_re=re.compile(_alternation(descriptors)),
         descriptive_re=re.compile(_alternation(descriptors | set(industries))),
+        industry_leads=re.compile("|".join(f"(?P<lead{n}>{r['cue']})" for n, r in enumerate(frames)
+                                           if r["side"] == "lead")),
+        industry_tail=re.compile("|".join(f"(?:{r['cue']})" for r in frames if r["side"] == "tail")),
+        tail_only_leads=frozenset(f"lead{n}" for n, r in enumerate(frames)
+                                  if r["side"] == "lead" and r["needs_tail"] == "yes"),
     )
 
 
@@ -523,6 +532,53 @@ def find_industries(sent: Sentence, lex: Lexicon) -> list[Mention]:
             for m in lex.industry_re.finditer(sent.text)]
 
 
+#: a 、-list's items are split at 、 only (汽车及零部件 is one sector); a list without 、 at 和/及/与
+LIST_ITEMS, PAIR_ITEMS = re.compile("、"), re.compile(r"以及|和|及|与")
+FRAME_END = re.compile(r"[，。；：！？,;:!?（(“”‘’「」\"]|的|等")
+#: what follows a sector when the sentence speaks of work on it (核酸药物|研发)
+FRAME_WORK = re.compile(r"(?:研发|研究|开发|生产)$")
+
+
+def _names_an_entity(item: str, lex: Lexicon) -> bool:
+    """Ends as a name of an organisation or a place does (孵化器, 研究院): no sector."""
+    ending = None
+    for ending in lex.suffix_re.finditer(item):
+        pass
+    return bool(ending and ending.end() == len(item)) or bool(load_gazetteer().lookup(item))
+
+
+def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:
+    """Industries that a focus cue frames, whether the lexicon knows them or not: the items of
+    "聚焦A、B等未来产业", "以A、B为主导", "主攻A和B" (cues: kg/rules/industry_frames.tsv)."""
+    found = []
+    names = [m for m in known if m.cls != "Industry"]
+    for lead in lex.industry_leads.finditer(sent.text):
+        start = lead.end()
+        end_match = FRAME_END.search(sent.text, start)
+        clause_end = end_match.start() if end_match else len(sent.text)
+        tail = lex.industry_tail.search(sent.text, start, clause_end) or (
+            end_match if end_match and end_match.group() == "等" else None)
+        if tail:
+            clause_end = tail.start()
+        elif lead.lastgroup in lex.tail_only_leads:
+            continue
+        body = sent.text[start:clause_end]
+        items, pos = [], 0
+        for sep in [*(LIST_ITEMS if "、" in body else PAIR_ITEMS).finditer(body), None]:
+            stop = sep.start() if sep else len(body)
+            items.append((sent.start + start + pos, FRAME_WORK.sub("", body[pos:stop])))
+            pos = sep.end() if sep else pos
+        if len(items) < 2 and not tail:
+            continue
+        if any(not 2 <= len(item) <= 12 or _starts_with_verb(sent, s) or _descriptive(item, lex, industries=False)
+               or word_tags().get(item, "n")[:1] == "v" or _names_an_entity(item, lex) for s, item in items):
+            continue    # not a list of sectors: "围绕产业链部署创新链", "培育发展未来产业", "以孵化器为核心"
+        for s, item in items:
+            if not any(m.start < s + len(item) and s < m.end for m in names):
+                found.append(Mention(s, s + len(item), item, "Industry", "framed"))
+    return found
+
+
 ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_anaphor": "GovernmentBody",
                  "city_anaphor": "City"}
 
@@ -653,7 +709,8 @@ def recognise(doc: Document) -> Document:
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)
         chosen = select(chosen + find_cued(sent, lex) + find_brands(sent, lex))
-        candidates += chosen + find_listed(sent, lex, chosen) + find_industries(sent, lex)
+        framed = find_framed_industries(sent, lex, chosen)
+        candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
     doc.mentions = select(first + find_repeats(doc, first, lex))
