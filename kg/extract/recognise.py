@@ -205,12 +205,14 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
         start = first[1]
     # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
     # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
-    while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.":
+    while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.+＋":
         start += 1
+        if sent.doc.text[start - 1].isdigit() and sent.doc.text[start] in "只支个家项":
+            start += 1      # 3只|子基金
     return start
 
 
-NUMBERS = re.compile(r"[近超约逾]?[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号元]?")
+NUMBERS = re.compile(r"[近超约逾]?[0-9.一二三四五六七八九十百千万亿几多首第]+[个家批项座期号元只支]?")
 
 
 def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
@@ -617,10 +619,18 @@ def select(candidates: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+#: "X（以下简称“Y”）", "X（简称Y）", "X(Y)": Y is another name of X
+ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?(?![现原今即含])[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
+
+
 def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
-    """Every further occurrence of a name already found (and of a company's short form)."""
+    """Every further occurrence of a name already found (and of a company's short form, and
+    of a short name the text introduces: "（以下简称“楚源投资”）")."""
     names: dict[str, tuple[str, str | None]] = {}
     for m in mentions:
+        alias = ALIAS_RE.match(doc.text[m.end:m.end + 30]) if m.cue != "anaphor" else None
+        if alias and len(alias.group(1)) >= 2 and not load_gazetteer().lookup(alias.group(1)):
+            names.setdefault(alias.group(1), (m.cls, None))
         if m.cue in ("industry", "place", "anaphor") or len(m.surface) < 2 \
                 or m.surface in lex.suffix_class or _descriptive(m.surface, lex):
             continue

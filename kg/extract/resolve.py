@@ -20,15 +20,15 @@ from urllib.parse import quote
 from ..model import Document, Entity
 from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
-from .recognise import COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
+from .recognise import ALIAS_RE, COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
 
-ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?(?![现原今即含])[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
 PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
 STEM_NOISE = ("科技", "产业", "高新")
 APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
+DEMONSTRATIVE_HEAD = re.compile(r"^(?:该|此|这家|这个|这支|这座|本)")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
 
 
@@ -101,8 +101,12 @@ def slug(text: str) -> str:
 
 
 class _Union:
-    def __init__(self, n: int):
+    """Union-find over mentions that never puts two different registered names in one group:
+    a parent and its subsidiary share a brand (宁波甬芯精密股份有限公司, 东莞甬芯精密科技有限公司)."""
+
+    def __init__(self, n: int, registered: list[str | None]):
         self.parent = list(range(n))
+        self.registered = [{r} if r else set() for r in registered]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -112,8 +116,17 @@ class _Union:
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb or len(self.registered[ra] | self.registered[rb]) > 1:
+            return
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.registered[root] |= self.registered[child]
+
+
+def registered_name(name: str) -> str | None:
+    """The comparison form of a full legal name (brackets dropped); None for other names."""
+    form = normal_form(name)
+    return re.sub(r"[()]", "", form) if form.endswith(LEGAL_SUFFIXES) else None
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -127,7 +140,8 @@ def resolve(doc: Document) -> Document:
     gaz = load_gazetteer()
     mentions = [m for m in doc.mentions if m.cue != "anaphor"]
     anaphors = [m for m in doc.mentions if m.cue == "anaphor"]
-    uf = _Union(len(mentions))
+    uf = _Union(len(mentions), [registered_name(m.norm or m.surface) if m.cls == "Company" else None
+                                for m in mentions])
     aliases: dict[int, set[str]] = defaultdict(set)
 
     keys: dict[tuple, int] = {}
@@ -181,6 +195,7 @@ def resolve(doc: Document) -> Document:
     main, city = main_park(doc), main_city(doc, dominant=False)
     last_park = None
     last_of: dict[str, str] = {}
+    named: dict[str, list[str]] = defaultdict(list)
     for m in sorted(doc.mentions, key=lambda m: m.start):
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
@@ -196,9 +211,14 @@ def resolve(doc: Document) -> Document:
         elif kind == "company_anaphor":
             m.entity = last_of.get("Company")
         elif m.cue == "anaphor" and kind is None:
-            m.entity = last_of.get(m.cls)       # 该项目, 该基金
+            # 该项目, 该基金; 母基金 is the last fund that is a 母基金
+            head = DEMONSTRATIVE_HEAD.sub("", m.surface)
+            m.entity = next((key for key in reversed(named[m.cls]) if doc.entities[key].label.endswith(head)),
+                            None) if len(head) > 2 else None
+            m.entity = m.entity or last_of.get(m.cls)
         elif m.entity:
             last_of[m.cls] = m.entity
+            named[m.cls].append(m.entity)
     doc.mentions = [m for m in doc.mentions if m.entity]
     for m in anaphors:
         m.cls = doc.entities[m.entity].cls if m.entity else m.cls
