@@ -246,7 +246,8 @@ def main_park(doc: Document) -> str | None:
     """The park the article is about: the park named far more often than any other.
 
     A policy article about a city names many parks a few times each; it has no main park,
-    and 园区 there means no park in particular.
+    and 园区 there means no park in particular. A park the headline names needs only to be
+    named most often.
     """
     counts = Counter(m.entity for m in doc.mentions
                      if m.entity and m.cue != "anaphor" and doc.entities[m.entity].cls == "Park")
@@ -255,4 +256,6 @@ def main_park(doc: Document) -> str | None:
     (top, n), *rest = counts.most_common()
     if not rest:
         return top
-    return top if n >= 3 and n >= 2 * rest[0][1] else None
+    headline = doc.sentences[0].end if doc.sentences else 0
+    in_headline = any(m.entity == top and m.start < headline for m in doc.mentions)
+    return top if n >= 3 and (n >= 2 * rest[0][1] or in_headline and n > rest[0][1]) else None
