@@ -397,15 +397,28 @@ def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
     return found
 
 
+#: "——澜芯半导体12英寸功率器件晶圆制造项目，总投资45亿元": a project named from the clause start
+PROJECT_WITH_AMOUNT = re.compile(r"(?:^|(?<=[—，：:、；]))([^、，。；：“”\s—（）()]{4,40}?项目)[，,]?(?:计划)?(?:总投资|投资总额)")
+COUNTED = re.compile(r"[0-9一二三四五六七八九十]+[个家批项只]$")
+#: what a run of projects is, not what one project is called (签约项目, 在建项目)
+PROJECT_STATES = re.compile(r"签约|开工|在建|竣工|投产|推进|实施|谋划|储备|招引|引进")
+
+
 def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """Names an amount is given to: "总投资5亿元的X", "X项目，总投资5亿元"."""
     found = []
+    for match in PROJECT_WITH_AMOUNT.finditer(sent.text):
+        name, s = match.group(1), sent.start + match.start(1)
+        if not PROJECT_STATES.search(name) and not _descriptive(name[:-2], lex) and not _starts_with_verb(sent, s):
+            found.append(Mention(s, s + len(name), name, "Project", "amount"))
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
         name = _cut_at_boundary(sent, s, name, lex)
         first = next((w for w, ts, _ in sent.tokens if ts == s), "")
-        if first in lex.boundary or _descriptive(name, lex, industries=False) or not HAN.search(name):
-            continue
+        if first in lex.boundary or _descriptive(name, lex, industries=False) or not HAN.search(name) \
+                or COUNTED.search(name):
+            continue    # "…的项目6个" counts projects, it names none
         cls = _class_by_ending(name, lex) or "Project"
         found.append(Mention(s, s + len(name), name, cls, "amount"))
     return found

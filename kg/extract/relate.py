@@ -376,7 +376,7 @@ def mentions_by_sentence(doc: Document) -> dict[int, list[Mention]]:
 
 AMOUNT_HOLDERS = {"Project", "Company", "Fund"}
 FINANCING_AFTER = re.compile(r"^[^，。]{0,8}?(?:融资|资金|注资|风险投资)")
-INVESTING_BEFORE = re.compile(r"(?:总投资|投资|斥资|出资|融资|总额)[^，。]{0,4}$")
+INVESTING_BEFORE = re.compile(r"(?:总投资|投资|斥资|出资|融资|总额|注资|注册资本|规模)[^，。]{0,4}$")
 
 
 def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None:
