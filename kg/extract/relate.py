@@ -167,6 +167,7 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
         if not mentions:
             continue
         text, groups = skeleton(doc.text, sent.start, mentions)
+        implied["@topic"] = _topic(text, groups)
         for rule in relation_rules():
             for match in rule.pattern.finditer(text):
                 if rule.subject == "pair":
@@ -180,6 +181,16 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                 for s in subjects:
                     for o in objects:
                         sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
+
+
+TOPIC = re.compile(r"^[^⟦⟧，。]{0,12}?⟦([CFGIJLP]+)#(\d+)⟧")
+
+
+def _topic(text: str, groups: list[list[Mention]]) -> str | None:
+    """What a sentence is about: the organisation it opens with ("⟦C⟧将把总部落户⟦P⟧，主攻⟦N⟧"
+    focuses the firm, not the park), the subject of its clauses that name none."""
+    match = TOPIC.match(text)
+    return groups[int(match.group(2))][0].entity if match and len(groups[int(match.group(2))]) == 1 else None
 
 
 RENAMED = re.compile(r"⟦R#(\d+)⟧[（(](?:现|今)⟦R#(\d+)⟧[）)]")
