@@ -568,7 +568,7 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
     found = []
     names = [m for m in known if m.cls != "Industry"]
     for lead in lex.industry_leads.finditer(sent.text):
-        start = lead.end()
+        start = lead.end() + sent.text.startswith("了", lead.end())     # 瞄准了5G、…
         end_match = FRAME_END.search(sent.text, start)
         clause_end = end_match.start() if end_match else len(sent.text)
         tail = lex.industry_tail.search(sent.text, start, clause_end) or (

@@ -152,7 +152,9 @@ def _resolve_slot(spec: str, match: re.Match, groups, implied: dict[str, str | N
     "s&s2" takes the members of both groups; "@main" / "@city" the article's park / city."""
     for option in spec.split("|"):
         if option in implied:
-            return [implied[option]]
+            if implied[option]:
+                return [implied[option]]
+            continue
         members = [m for name in option.split("&") for m in _members(match, name, groups)]
         if members:
             return [m.entity for m in members]
@@ -168,6 +170,7 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
             continue
         text, groups = skeleton(doc.text, sent.start, mentions)
         implied["@topic"] = _topic(text, groups)
+        stated, inferred = set(), []     # a subject the text names beats one the sentence implies
         for rule in relation_rules():
             for match in rule.pattern.finditer(text):
                 if rule.subject == "pair":
@@ -180,10 +183,17 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                 implicit = "@" in rule.subject and not _members(match, rule.subject.split("|")[0], groups)
                 for s in subjects:
                     for o in objects:
-                        sink.add(s, rule.relation, o, i, rule.confidence * (0.9 if implicit else 1), rule.id)
+                        if implicit:
+                            inferred.append((s, rule.relation, o, rule.confidence * 0.9, rule.id))
+                        else:
+                            stated.add((rule.relation, o))
+                            sink.add(s, rule.relation, o, i, rule.confidence, rule.id)
+        for s, relation, o, confidence, rule_id in inferred:
+            if (relation, o) not in stated:
+                sink.add(s, relation, o, i, confidence, rule_id)
 
 
-TOPIC = re.compile(r"^[^⟦⟧，。]{0,12}?⟦([CFGIJLP]+)#(\d+)⟧")
+TOPIC = re.compile(r"^(?:[^⟦⟧，。]{0,12}，)?[^⟦⟧，。]{0,12}?⟦([CFGIJLP]+)#(\d+)⟧")
 
 
 def _topic(text: str, groups: list[list[Mention]]) -> str | None:
