@@ -20,6 +20,7 @@ from ..model import Document, Entity, Fact, Mention
 from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
+from .prefilter import RuleIndex
 from .recognise import LEGAL_SUFFIXES, lexicon
 from .resolve import main_city, main_park, slug
 
@@ -61,6 +62,11 @@ def relation_rules() -> tuple[Rule, ...]:
     return tuple(Rule(r["id"], r["relation"], r["subject"], r["object"], float(r["confidence"]),
                       compile_pattern(r["pattern"]), r["example"])
                  for r in rules.load_table("relations"))
+
+
+@lru_cache(maxsize=1)
+def rule_index() -> RuleIndex:
+    return RuleIndex(relation_rules())
 
 
 def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[list[Mention]]]:
@@ -159,7 +165,7 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
         if not mentions:
             continue
         text, groups = skeleton(doc.text, sent.start, mentions)
-        for rule in relation_rules():
+        for rule in rule_index().candidates(text):
             for match in rule.pattern.finditer(text):
                 if rule.subject == "pair":
                     ents = sorted({m.entity for m in _members(match, "pair", groups)})
