@@ -572,11 +572,27 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
             for short in short_company_names(m.surface, doc.text):
                 if short not in lex.anaphors and short not in lex.suffix_class:
                     names.setdefault(short, (m.cls, None))
-    if not names:
-        return []
-    pattern = re.compile(_alternation(names))
-    return [Mention(x.start(), x.end(), x.group(), names[x.group()][0], "repeat", norm=names[x.group()][1])
-            for x in pattern.finditer(doc.text)]
+    return [Mention(start, start + len(name), name, names[name][0], "repeat", norm=names[name][1])
+            for start, name in leftmost_longest(doc.text, names)]
+
+
+def leftmost_longest(text: str, words) -> list[tuple[int, str]]:
+    """Non-overlapping occurrences of `words` in `text`, as a regex alternation of them, longest
+    first, finds them; by str.find, as compiling that regex for each document costs more."""
+    found = sorted(((start, -len(word), word) for word in words for start in _starts(text, word)))
+    chosen, end = [], 0
+    for start, _, word in found:
+        if start >= end:
+            chosen.append((start, word))
+            end = start + len(word)
+    return chosen
+
+
+def _starts(text: str, word: str):
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
 
 
 def short_company_names(name: str, text: str) -> list[str]:
