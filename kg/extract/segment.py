@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from math import log
 
 import jieba
 
@@ -19,10 +20,63 @@ from .gazetteer import load_gazetteer
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 
 
+class Tokenizer(jieba.Tokenizer):
+    """jieba's tokenizer, cutting exactly as it does, with its word graph built and walked faster.
+
+    jieba's `calc` takes a logarithm of every candidate word's count each time it meets it;
+    here each word's log-probability is computed once per process and remembered. The sums
+    are the same floating-point operations in the same order, so the best path is the same.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._log_probability: dict[str, float] = {}
+
+    # the dictionary changes only here: what was remembered of it is forgotten
+    def initialize(self, dictionary=None):
+        self._log_probability = {}
+        super().initialize(dictionary)
+
+    def add_word(self, word, freq=None, tag=None):
+        self._log_probability = {}
+        super().add_word(word, freq, tag)
+
+    def get_DAG(self, sentence: str) -> dict[int, list[int]]:
+        self.check_initialized()
+        freq, dag, n = self.FREQ, {}, len(sentence)
+        for k in range(n):
+            ends, i, fragment = [], k, sentence[k]
+            while fragment in freq:
+                if freq[fragment]:
+                    ends.append(i)
+                i += 1
+                if i >= n:
+                    break
+                fragment = sentence[k:i + 1]
+            dag[k] = ends or [k]
+        return dag
+
+    def calc(self, sentence: str, DAG: dict[int, list[int]], route: dict) -> None:
+        log_total = log(self.total)
+        known = self._log_probability
+        route[len(sentence)] = (0, 0)
+        for idx in range(len(sentence) - 1, -1, -1):
+            best = None
+            for x in DAG[idx]:
+                word = sentence[idx:x + 1]
+                weight = known.get(word)
+                if weight is None:
+                    weight = known[word] = log(self.FREQ.get(word) or 1) - log_total
+                candidate = (weight + route[x + 1][0], x)
+                if best is None or candidate > best:
+                    best = candidate
+            route[idx] = best
+
+
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> Tokenizer:
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = Tokenizer()
     words = set(rules.column("entity_suffixes", "suffix"))
     words |= set(rules.column("industries", "name"))
     words |= set(rules.column("boundary_words", "word"))
