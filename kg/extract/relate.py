@@ -86,8 +86,11 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
     return "".join(out) + text[pos:_end(text, start)], groups
 
 
+SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
 def _end(text: str, start: int) -> int:
-    match = re.compile(r"[。！？!?；;\n]").search(text, start)
+    match = SENTENCE_END.search(text, start)
     return match.start() if match else len(text)
 
 
@@ -370,8 +373,11 @@ def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None
     the last name before an investing verb ("X…总投资近10亿元").
     """
     for sent in doc.sentences:
+        amounts = find_amounts(sent.text)
+        if not amounts:
+            continue
         mentions = [m for m in by_sentence.get(sent.index, []) if doc.entities[m.entity].cls in AMOUNT_HOLDERS]
-        for amount, start, end in find_amounts(sent.text):
+        for amount, start, end in amounts:
             a_start, a_end = sent.start + start, sent.start + end
             before = [m for m in mentions if m.end <= a_start]
             companies = [m for m in before if doc.entities[m.entity].cls == "Company"]
