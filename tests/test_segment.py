@@ -45,7 +45,7 @@ def test_the_tokenizer_cuts_exactly_as_jieba_does():
         for word, freq in (("市北高新", 20000), ("苏锡通科技产业园区", 20000), ("安达", 5)):
             tok.add_word(word, freq=freq)
     texts = [doc.text for doc in read_documents([CORPUS, *([EVAL_DOCS] if EVAL_DOCS.is_dir() else [])]).documents]
-    texts.append("上海市北高新（南通）科技城与苏锡通科技产业园区签约，诺德安达学校落户。ABC123公司，2024年")
+    texts += ["", " \n\t", "😀园区 A+B  c#d 3.5% -x_y", "上海市北高新（南通）科技城与苏锡通科技产业园区签约，诺德安达学校落户。ABC123公司，2024年"]
     for text in texts:
         assert list(ours.cut(text)) == list(theirs.cut(text))
         assert list(ours.cut(text, HMM=False)) == list(theirs.cut(text, HMM=False))
