@@ -12,10 +12,12 @@ import cn2an
 
 from .. import rules
 from ..model import Amount
+from .prefilter import requirements, satisfied
 
 UNITS = {"万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
          "千亿": 1e11, "万亿": 1e12}
 NUMBER = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?"
+DIGITS = re.compile(r"[0-9.]+")
 
 
 @lru_cache(maxsize=1)
@@ -26,8 +28,14 @@ def _pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(近|超过|超|约|逾|达|共计|合计|总计)?({NUMBER})?\s*({units})?({words})"), currencies
 
 
+@lru_cache(maxsize=1)
+def _needs():
+    """What a sentence must contain to hold an amount (a currency word): most sentences do not."""
+    return requirements(_pattern()[0])
+
+
 def to_number(text: str) -> float:
-    if re.fullmatch(r"[0-9.]+", text):
+    if DIGITS.fullmatch(text):
         return float(text)
     return float(cn2an.cn2an(text.replace("两", "二"), "smart"))
 
@@ -36,6 +44,8 @@ def find_amounts(text: str) -> list[tuple[Amount, int, int]]:
     """Every amount in `text` with its character span; bare currency words are not amounts."""
     pattern, currencies = _pattern()
     found = []
+    if not satisfied(_needs(), text):
+        return found
     for match in pattern.finditer(text):
         hedge, number, unit, word = match.groups()
         if not number and not (hedge and unit):

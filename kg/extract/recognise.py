@@ -37,6 +37,7 @@ LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司")
 COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生物", "医药", "电力", "微电", "铝业",
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
                    "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
+COMPANY_ENDING_WORDS = frozenset(COMPANY_ENDINGS)
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
 ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
@@ -140,7 +141,7 @@ def _glued(word: str) -> bool:
 
 
 def _is_name_token(word: str, lex: Lexicon) -> bool:
-    if word in lex.boundary or any(c in PUNCT for c in word):
+    if word in lex.boundary or not PUNCT.isdisjoint(word):
         return False
     tags = word_tags()
     tag = tags.get(word, "")
@@ -303,11 +304,12 @@ def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
     gaz = load_gazetteer()
     found = []
     for word, s, e in sent.tokens:
-        places = gaz.lookup(word)
+        places = gaz.lookup(word) if word in gaz else None
         if places and not _embedded_short_form(sent, word, s, places[0]):
             found.append(Mention(s, e, word, places[0].cls, "place"))
-    for match in re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地",
-                             sent.text):
+    pairs = re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地", sent.text) \
+        if "两地" in sent.text else ()
+    for match in pairs:
         for k in (1, 2):
             s = sent.start + match.start(k)
             name = lex.abbreviations[match.group(k)]
@@ -330,7 +332,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
     """A quoted name directly after an organisation is a platform or brand of it."""
     found = []
     ends = {m.end: m for m in before if m.cls in ("Institution", "Company", "Park")}
-    for match in re.finditer(r"“([^“”，。、—]{2,30})”", sent.text):
+    for match in re.finditer(r"“([^“”，。、—]{2,30})”", sent.text) if "“" in sent.text else ():
         s = sent.start + match.start()
         name = match.group(1)
         cls = _class_by_ending(name, lex, company_endings=False)
@@ -365,7 +367,7 @@ def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found = []
     known = tokenizer_words()
     for (w1, s1, _), (w2, _, e2) in zip(sent.tokens, sent.tokens[1:]):
-        if w2 in COMPANY_ENDINGS and w1 not in known and 2 <= len(w1) <= 3 and HAN_WORD.fullmatch(w1) \
+        if w2 in COMPANY_ENDING_WORDS and w1 not in known and 2 <= len(w1) <= 3 and HAN_WORD.fullmatch(w1) \
                 and w1[0] not in GLUE and w1[-1] not in GLUE:
             found.append(Mention(s1, e2, w1 + w2, "Company", "brand"))
     return found
@@ -455,6 +457,8 @@ LIST_RE = re.compile(r"((?:[^、，。；：“”（）\s等]{2,20}、)+[^、�
 def find_listed(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:
     """Untyped items of 'A、B、C等<head>' lists, typed by their ending, their head or their neighbours."""
     found = []
+    if "、" not in sent.text:
+        return found        # LIST_RE needs one
     for match in LIST_RE.finditer(sent.text):
         base = sent.start + match.start(1)
         body = match.group(1)
@@ -640,6 +644,7 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
     """Every further occurrence of a name already found (and of a company's short form, and
     of a short name the text introduces: "（以下简称“楚源投资”）")."""
     names: dict[str, tuple[str, str | None]] = {}
+    shortened: set[str] = set()
     for m in mentions:
         alias = ALIAS_RE.match(doc.text[m.end:m.end + 30]) if m.cue != "anaphor" else None
         if alias and len(alias.group(1)) >= 2 and not load_gazetteer().lookup(alias.group(1)):
@@ -648,15 +653,32 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
                 or m.surface in lex.suffix_class or _descriptive(m.surface, lex):
             continue
         names.setdefault(m.surface, (m.cls, m.norm))
-        if m.cls == "Company":
+        if m.cls == "Company" and m.surface not in shortened:
+            shortened.add(m.surface)
             for short in short_company_names(m.surface, doc.text):
                 if short not in lex.anaphors and short not in lex.suffix_class:
                     names.setdefault(short, (m.cls, None))
-    if not names:
-        return []
-    pattern = re.compile(_alternation(names))
-    return [Mention(x.start(), x.end(), x.group(), names[x.group()][0], "repeat", norm=names[x.group()][1])
-            for x in pattern.finditer(doc.text)]
+    return [Mention(start, start + len(name), name, names[name][0], "repeat", norm=names[name][1])
+            for start, name in leftmost_longest(doc.text, names)]
+
+
+def leftmost_longest(text: str, words) -> list[tuple[int, str]]:
+    """Non-overlapping occurrences of `words` in `text`, as a regex alternation of them, longest
+    first, finds them; by str.find, as compiling that regex for each document costs more."""
+    found = sorted(((start, -len(word), word) for word in words for start in _starts(text, word)))
+    chosen, end = [], 0
+    for start, _, word in found:
+        if start >= end:
+            chosen.append((start, word))
+            end = start + len(word)
+    return chosen
+
+
+def _starts(text: str, word: str):
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
 
 
 def short_company_names(name: str, text: str) -> list[str]:

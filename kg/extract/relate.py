@@ -20,6 +20,7 @@ from ..model import Document, Entity, Fact, Mention
 from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
+from .prefilter import RuleIndex
 from .recognise import LEGAL_SUFFIXES, lexicon
 from .resolve import main_city, main_park, slug
 
@@ -63,6 +64,11 @@ def relation_rules() -> tuple[Rule, ...]:
                  for r in rules.load_table("relations"))
 
 
+@lru_cache(maxsize=1)
+def rule_index() -> RuleIndex:
+    return RuleIndex(relation_rules())
+
+
 def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[list[Mention]]]:
     """The sentence with mentions as markers; returns it and the members of each marker."""
     groups: list[list[Mention]] = []
@@ -86,10 +92,11 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
 
 ALIAS_OPEN = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?$")
 ALIAS_CLOSE = re.compile(r"[”\"」]?[）)]")
+SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 def _end(text: str, start: int) -> int:
-    match = re.compile(r"[。！？!?；;\n]").search(text, start)
+    match = SENTENCE_END.search(text, start)
     return match.start() if match else len(text)
 
 
@@ -171,7 +178,7 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
         text, groups = skeleton(doc.text, sent.start, mentions)
         implied["@topic"] = _topic(text, groups)
         stated, inferred = set(), []     # a subject the text names beats one the sentence implies
-        for rule in relation_rules():
+        for rule in rule_index().candidates(text):
             for match in rule.pattern.finditer(text):
                 if rule.subject == "pair":
                     ents = sorted({m.entity for m in _members(match, "pair", groups)})
@@ -408,8 +415,11 @@ def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None
     the last name before an investing verb ("X…总投资近10亿元").
     """
     for sent in doc.sentences:
+        amounts = find_amounts(sent.text)
+        if not amounts:
+            continue
         mentions = [m for m in by_sentence.get(sent.index, []) if doc.entities[m.entity].cls in AMOUNT_HOLDERS]
-        for amount, start, end in find_amounts(sent.text):
+        for amount, start, end in amounts:
             a_start, a_end = sent.start + start, sent.start + end
             before = [m for m in mentions if m.end <= a_start]
             companies = [m for m in before if doc.entities[m.entity].cls == "Company"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..model import Document, Entity
@@ -30,16 +31,17 @@ APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
 DEMONSTRATIVE_HEAD = re.compile(r"^(?:该|此|这家|这个|这支|这座|本)")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
+SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]")
 
 
 def clean(name: str) -> str:
     """A name as written, without spaces and quotes: what labels keep."""
-    return re.sub(r"[\s\"'“”‘’「」『』]", "", name)
+    return SPACES_AND_QUOTES.sub("", name)
 
 
 def normal_form(name: str) -> str:
     """The comparison form of a name: NFKC, no spaces or quotes, brackets kept as ()."""
-    return re.sub(r"[\s\"'“”‘’「」『』]", "", unicodedata.normalize("NFKC", name))
+    return SPACES_AND_QUOTES.sub("", unicodedata.normalize("NFKC", name))
 
 
 def company_cores(name: str) -> list[str]:
@@ -79,6 +81,13 @@ def park_cores(name: str) -> list[str]:
 def match_keys(name: str, cls: str) -> list[tuple[str, str]]:
     """The keys under which two names of one class are the same entity (see the module doc);
     used within a document here and across documents in kg.graph.merge."""
+    return list(_match_keys(name, cls))
+
+
+@lru_cache(maxsize=2**16)
+def _match_keys(name: str, cls: str) -> list[tuple[str, str]]:
+    """match_keys, worked out once per name (names recur within and across documents); callers
+    get a copy of the list kept here."""
     form = normal_form(name)
     if cls in REGION_CLASSES:
         places = load_gazetteer().lookup(form)
@@ -91,6 +100,7 @@ def match_keys(name: str, cls: str) -> list[tuple[str, str]]:
     return keys
 
 
+@lru_cache(maxsize=2**16)
 def slug(text: str) -> str:
     """An IRI path segment: the name, percent-encoded as UTF-8.
 

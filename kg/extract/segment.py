@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from itertools import accumulate
+from math import log
 
 import jieba
+from jieba import finalseg
 
 from .. import rules
 from ..model import Document, Sentence
@@ -19,10 +22,101 @@ from .gazetteer import load_gazetteer
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 
 
+class Tokenizer(jieba.Tokenizer):
+    """jieba's tokenizer, cutting exactly as jieba's default cut (HMM on) does, in less time.
+
+    For each run of Chinese characters jieba builds a word graph (a dict of lists), then finds
+    the most probable path through it, taking the logarithm of a candidate word's count at
+    every occurrence. Here the path is found as the graph is read, right to left, and each
+    word's log-probability is computed once per process. The sums are the same floating-point
+    operations in the same order and ties go the same way, so every token is the same (tests
+    compare with jieba.Tokenizer). Other modes (cut_all, HMM off) are jieba's own.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._log_probability: dict[str, float] = {}
+
+    # the dictionary changes only here: what was remembered of it is forgotten
+    def initialize(self, dictionary=None):
+        self._log_probability = {}
+        super().initialize(dictionary)
+
+    def add_word(self, word, freq=None, tag=None):
+        self._log_probability = {}
+        super().add_word(word, freq, tag)
+
+    def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
+        if cut_all or not HMM or use_paddle:
+            yield from super().cut(sentence, cut_all, HMM, use_paddle)
+            return
+        for block in jieba.re_han_default.split(jieba.strdecode(sentence)):
+            if not block:
+                continue
+            if jieba.re_han_default.match(block):
+                yield from self._cut_han(block)
+                continue
+            for part in jieba.re_skip_default.split(block):
+                if jieba.re_skip_default.match(part):
+                    yield part
+                else:
+                    yield from part
+
+    def _cut_han(self, block: str) -> list[str]:
+        """jieba's cut of a run of Chinese characters: dictionary words on the best path, and
+        runs of single characters that form no word given to the HMM (finalseg)."""
+        ends = self._best_path(block)
+        words, single, x = [], "", 0
+        while x < len(block):
+            y = ends[x]
+            if y - x == 1:
+                single += block[x]
+            else:
+                if single:
+                    words += self._unknown(single)
+                    single = ""
+                words.append(block[x:y])
+            x = y
+        if single:
+            words += self._unknown(single)
+        return words
+
+    def _unknown(self, run: str) -> list[str]:
+        if len(run) == 1:
+            return [run]
+        return list(run) if self.FREQ.get(run) else list(finalseg.cut(run))
+
+    def _best_path(self, block: str) -> list[int]:
+        """For each position, the end of the word that starts there on the most probable path."""
+        self.check_initialized()
+        freq, known, log_total = self.FREQ, self._log_probability, log(self.total)
+        n = len(block)
+        score, ends = [0.0] * (n + 1), [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best, end = None, k + 1
+            i, fragment = k, block[k]
+            while fragment in freq:
+                if freq[fragment]:
+                    weight = known.get(fragment)
+                    if weight is None:
+                        weight = known[fragment] = log(freq[fragment]) - log_total
+                    # jieba: max((weight + score, i)): the later end wins a tie
+                    if best is None or weight + score[i + 1] >= best:
+                        best, end = weight + score[i + 1], i + 1
+                i += 1
+                if i >= n:
+                    break
+                fragment = block[k:i + 1]
+            if best is None:        # no dictionary word starts here: the character alone
+                best = log(freq.get(block[k]) or 1) - log_total + score[k + 1]
+            score[k], ends[k] = best, end
+        return ends
+
+
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> Tokenizer:
     jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = Tokenizer()
     words = set(rules.column("entity_suffixes", "suffix"))
     words |= set(rules.column("industries", "name"))
     words |= set(rules.column("boundary_words", "word"))
@@ -52,8 +146,7 @@ def segment(doc: Document) -> Document:
     tok = tokenizer()
     doc.tokens = []
     for sent in doc.sentences:
-        pos = sent.start
-        for word in tok.cut(sent.text, HMM=True):
-            doc.tokens.append((word, pos, pos + len(word)))
-            pos += len(word)
+        words = list(tok.cut(sent.text, HMM=True))
+        bounds = list(accumulate(map(len, words), initial=sent.start))
+        doc.tokens += zip(words, bounds, bounds[1:])
     return doc
