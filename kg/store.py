@@ -114,13 +114,13 @@ class OxigraphStore:
         return cls(store)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None) -> Path:
         """Bulk-load `trig_path` into a new out_dir/store.<id>, then point out_dir/store at it."""
         for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):     # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
         try:
-            _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG)   # closed once _fill returns
+            _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG, union)   # closed once _fill returns
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, (SyntaxError, ValueError, OSError)):
@@ -204,11 +204,14 @@ class OxigraphStore:
         del self._store       # pyoxigraph closes the database when the last reference goes
 
 
-def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat, union: Path | None = None) -> None:
     """Load `path` as it is, then every triple of it once more into the default graph,
-    which is then the union of all graphs, as a set (see the module's docstring)."""
+    which is then the union of all graphs, as a set (see the module's docstring): from
+    `union`, a Turtle file of those triples when the build wrote one, else out of `path`."""
     store.bulk_load(path=str(path), format=fmt)
-    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+    if union is not None:
+        store.bulk_load(path=str(union), format=ox.RdfFormat.TURTLE)
+    elif fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         with tempfile.TemporaryFile() as union:       # streamed: 1M triples stay out of memory
             ox.serialize((quad.triple for quad in ox.parse(path=str(path), format=fmt)), union,
                          ox.RdfFormat.N_TRIPLES)
@@ -259,7 +262,7 @@ class MemoryStore:
         return cls(ds)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None) -> Path:
         """Nothing to write: the TriG is what this store loads."""
         return trig_path
 
@@ -351,14 +354,15 @@ def _store_class(kind: str):
         raise KgError(f"unknown store '{kind}' (choose from {', '.join(STORES)})") from None
 
 
-def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph") -> Path:
-    """Make the per-document TriG of a build queryable; returns what open_store will read."""
+def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph", union: Path | None = None) -> Path:
+    """Make the per-document TriG of a build queryable; returns what open_store will read.
+    `union`: the build's Turtle of the union of the TriG's graphs, if it has one."""
     cls = _store_class(kind)
     trig_path, out_dir = Path(trig_path), Path(out_dir)
     if not trig_path.exists():
         raise GraphNotFound(f"no per-document graphs at {trig_path} — run `kg build` first")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return cls.write(trig_path, out_dir)
+    return cls.write(trig_path, out_dir, union)
 
 
 def open_store(out_dir: Path | None = None, graph: Path | None = None, kind: str | None = None) -> Store:

@@ -310,7 +310,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_one(corpus_build, 
     shutil.copytree(corpus_build.out, out, symlinks=True)
     before, store = outputs(out), os.readlink(out / "store")
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise api.KgError("disk full")
     monkeypatch.setattr(api, "write_store", broken)
     with pytest.raises(api.KgError, match="disk full"):
