@@ -106,15 +106,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
         staging.add(EVIDENCE_FILE, text.trig)
         staging.add(GRAPH_FILE, text.turtle)
         triples = text.triples
-        del text
         result = BuildResult(out, documents, failed, reading.skipped, reading.merged, triples,
                              sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents), cached)
         staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
         clock.lap("graph")
         result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
         if store != "memory":     # a new store beside the old one, its link moved over the old link
-            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store,
-                                                union=staging.staged[GRAPH_FILE])
+            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, union=staging.staged[GRAPH_FILE],
+                                                documents=text.documents, update=not full)
         staging.commit()
         result.files["report"] = out / REPORT_FILE
     cache.keep_only(doc.sha256 for doc in documents)

@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 
 from .extract.resolve import match_keys, slug
 from .model import Amount, Document, Entity, Fact
-from .vocab import KGR, PREFIXES, REGION_CLASSES, SYMMETRIC
+from .vocab import KGR, PREFIXES, REGION_CLASSES, SYMMETRIC, TURTLE_HEADER
 
 GENERIC_NAMES = frozenset({"园区", "科技城", "高新区", "开发区", "公司", "集团", "项目", "基金", "大学"})
 
@@ -120,9 +120,6 @@ def statement_iri(doc_id: str, fact: Fact, base: Namespace = KGR) -> URIRef:
     return base[f"fact/{digest}"]
 
 
-#: the vocabulary's prefixes, not kgr: its percent-encoded local names would need escapes
-#: that not every parser reads, so resources are written as full IRIs
-HEADER = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in PREFIXES.items() if prefix != "kgr")
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
             **{c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\r\t"}}
 
@@ -145,11 +142,13 @@ def _block(subject: str, pairs: list[tuple[str, list[str]]], indent: str = "") -
 class GraphText:
     """A build's graph as text: `trig` has one named graph per document and the documents'
     metadata in the default graph; `turtle` is the union of all of it, each triple once;
-    `triples` counts the union."""
+    `triples` counts the union. `documents`: each document's part of the TriG (its metadata
+    and its named graph) by the document's IRI, for a store to update only what changed."""
 
     trig: str
     turtle: str
     triples: int
+    documents: dict[str, str]
 
 
 def graph_text(docs: list[Document], base: str | Namespace = KGR,
@@ -208,16 +207,17 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
                           ("prov:wasDerivedFrom", [g])])
                     for st, (f, ev, conf) in statements.items()]
         triples += sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
-        if entities or evidence:
-            graphs.append("".join([f"{g} {{\n", *entities, *(_block(st, pairs, "\t") for st, pairs in evidence), "}\n"]))
+        graphs.append("".join([f"{g} {{\n", *entities, *(_block(st, pairs, "\t") for st, pairs in evidence), "}\n"])
+                      if entities or evidence else "")
         sections.append("".join(_block(st, pairs) for st, pairs in evidence))
     union = []
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)
         union.append(_block(iri(key), description(key, entity.aliases, amount and amount[1], all_relations[key])))
         triples += 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
-    return GraphText(trig=HEADER + "".join(metadata) + "".join(graphs),
-                     turtle=HEADER + "".join(union) + "".join(metadata) + "".join(sections), triples=triples)
+    return GraphText(trig=TURTLE_HEADER + "".join(metadata) + "".join(graphs),
+                     turtle=TURTLE_HEADER + "".join(union) + "".join(metadata) + "".join(sections), triples=triples,
+                     documents={str(document_iri(doc.id, base)): m + g for doc, m, g in zip(docs, metadata, graphs)})
 
 
 def _amount(merged: Merged, key: str, doc_id: str) -> Amount | None:
