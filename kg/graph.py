@@ -50,9 +50,14 @@ def merge(docs: list[Document]) -> Merged:
         return n
 
     by_name: dict[tuple[str, str], tuple[str, str]] = {}
+    keys_of: dict[tuple[str, str], list[tuple[str, str]]] = {}     # the same names recur in many documents
     for n in nodes:
         e = entity_of[n]
-        keys = {key for name in {e.label, *e.aliases} for key in match_keys(name, e.cls)}
+        keys = set()
+        for name in {e.label, *e.aliases}:
+            if (name, e.cls) not in keys_of:
+                keys_of[name, e.cls] = match_keys(name, e.cls)
+            keys.update(keys_of[name, e.cls])
         for key in sorted(keys):
             if key[1] in GENERIC_NAMES or len(key[1]) < 2:
                 continue
