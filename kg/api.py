@@ -17,7 +17,7 @@ from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
-from .graph import quads_text, serialize, to_quads
+from .graph import GraphText, graph_text, serialize
 from .model import Document
 from .read import Duplicate, Failure, Reading, Skipped, read_documents
 from .runner import EXECUTORS, extract_all
@@ -101,19 +101,19 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                          jobs=jobs, executor=executor, scheduler=scheduler)
     clock.lap("extract")
 
-    quads = _quads(documents, reading.merged, base or str(KGR))
-    with Staging(out) as staging:       # one text in memory at a time; files replaced only at the end
-        staging.add(EVIDENCE_FILE, quads_text(quads, "trig"))
-        staging.add(GRAPH_FILE, quads_text(quads, "turtle"))
-        triples = len({q.triple for q in quads})
-        del quads
+    text = _graph_text(documents, reading.merged, base or str(KGR))
+    with Staging(out) as staging:       # files replaced only at the end
+        staging.add(EVIDENCE_FILE, text.trig)
+        staging.add(GRAPH_FILE, text.turtle)
+        triples = text.triples
         result = BuildResult(out, documents, failed, reading.skipped, reading.merged, triples,
                              sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents), cached)
         staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
         clock.lap("graph")
         result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
         if store != "memory":     # a new store beside the old one, its link moved over the old link
-            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store)
+            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, union=staging.staged[GRAPH_FILE],
+                                                documents=text.documents, update=not full)
         staging.commit()
         result.files["report"] = out / REPORT_FILE
     cache.keep_only(doc.sha256 for doc in documents)
@@ -122,14 +122,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     return result
 
 
-def _quads(documents: list[Document], merged: list[Duplicate], base: str):
+def _graph_text(documents: list[Document], merged: list[Duplicate], base: str) -> GraphText:
     """The documents' graph; a text found under several paths is one document with every path."""
     ids = {doc.id for doc in documents}
     extra: dict[str, list[str]] = {}
     for dup in merged:
         if dup.document in ids:
             extra.setdefault(dup.document, []).append(dup.path)
-    return to_quads(documents, base, extra)
+    return graph_text(documents, base, extra)
 
 
 def _read(paths: list[str | Path], encoding: str | None, strict: bool) -> Reading:

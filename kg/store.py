@@ -12,12 +12,15 @@ An Oxigraph store here therefore keeps the union, deduplicated, in its default g
 the per-document named graphs; the Oxigraph server serves that same layout.
 
 out/store is a symbolic link to the newest complete database (out/store.<id>). A build
-fills out/store.tmp-<id> and only then moves the link, so a killed or failed build leaves
+fills out/store.tmp-<id> (a bulk load, or a checkpoint of the previous store with the changed
+documents' graphs replaced) and only then moves the link, so a killed or failed build leaves
 the previous store in place; the one before it is kept too, for a server still reading it.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -31,10 +34,12 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphNotFound, KgError, QueryError
 from .sparql import QueryResult, Term, syntax_error
-from .vocab import PREFIXES
+from .vocab import PREFIXES, TURTLE_HEADER, TURTLE_PREFIXES
 
 DEFAULT_OUT = Path("out")
 STORE_DIR = "store"
+#: in a store's folder: the digest of each document's text in it, for the next build to compare
+MANIFEST = "parkkg-documents.json"
 TRIG_FILE = "graph.trig"    # written by kg.api.build
 
 #: file suffix → (pyoxigraph format, rdflib format)
@@ -53,9 +58,6 @@ DUMP_FORMATS = {
     "trig": (ox.RdfFormat.TRIG, "trig", True),
     "nq": (ox.RdfFormat.N_QUADS, "nquads", True),
 }
-#: prefixes for the Turtle/TriG Oxigraph writes: not kgr, whose local names ("city/%E5…") it would
-#: write escaped (kgr:city\/\%E5…); full IRIs read better and are what rdflib writes too
-TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "kgr"}
 PLAIN_TYPES = frozenset({PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"})
 
 
@@ -114,13 +116,32 @@ class OxigraphStore:
         return cls(store)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path) -> Path:
-        """Bulk-load `trig_path` into a new out_dir/store.<id>, then point out_dir/store at it."""
+    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None,
+              documents: dict[str, str] | None = None, update: bool = True) -> Path:
+        """A new out_dir/store.<id> holding `trig_path`, then out_dir/store pointed at it.
+
+        With `documents` (each document's part of the TriG, by its IRI, see GraphText) and
+        `update`, the new store starts as a copy of the previous one (a RocksDB checkpoint:
+        hard links, no copying) and only the documents whose text changed are replaced in it,
+        when the previous store says which texts it holds (MANIFEST) and most of them are
+        unchanged. Otherwise `trig_path` is bulk-loaded, with `union` as the default graph.
+        """
         for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):     # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
+        hashes = {iri: _digest(text) for iri, text in (documents or {}).items()}
         try:
-            _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG)   # closed once _fill returns
+            previous = _manifest(out_dir / STORE_DIR) if documents and update else None
+            changed = [iri for iri, digest in hashes.items() if previous and previous.get(iri) != digest]
+            if previous and len(changed) + len(previous.keys() - hashes.keys()) <= len(hashes) // 2:
+                tmp.rmdir()             # a checkpoint makes its folder
+                ox.Store.read_only(str((out_dir / STORE_DIR).resolve())).backup(str(tmp))
+                _replace(ox.Store(str(tmp)), [*changed, *(previous.keys() - hashes.keys())],
+                         TURTLE_HEADER + "".join(documents[iri] for iri in changed))
+            else:
+                _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG, union)   # closed once _fill returns
+            if documents:
+                (tmp / MANIFEST).write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, (SyntaxError, ValueError, OSError)):
@@ -204,16 +225,50 @@ class OxigraphStore:
         del self._store       # pyoxigraph closes the database when the last reference goes
 
 
-def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
+def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat, union: Path | None = None) -> None:
     """Load `path` as it is, then every triple of it once more into the default graph,
-    which is then the union of all graphs, as a set (see the module's docstring)."""
+    which is then the union of all graphs, as a set (see the module's docstring): from
+    `union`, a Turtle file of those triples when the build wrote one, else out of `path`."""
     store.bulk_load(path=str(path), format=fmt)
-    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+    if union is not None:
+        store.bulk_load(path=str(union), format=ox.RdfFormat.TURTLE)
+    elif fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         with tempfile.TemporaryFile() as union:       # streamed: 1M triples stay out of memory
             ox.serialize((quad.triple for quad in ox.parse(path=str(path), format=fmt)), union,
                          ox.RdfFormat.N_TRIPLES)
             union.seek(0)
             store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _manifest(store_dir: Path) -> dict[str, str] | None:
+    """The documents' text digests a store written by write() holds, by document IRI."""
+    try:
+        return json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
+    """Drop `graphs` (document IRIs: their named graphs and their metadata in the default
+    graph), then add the TriG `trig`, keeping the default graph the union of all graphs: a
+    triple leaves it only when no named graph states it any more."""
+    default, dropped = ox.DefaultGraph(), set()
+    for iri in map(ox.NamedNode, graphs):
+        dropped.update(q.triple for q in store.quads_for_pattern(None, None, None, iri))
+        for quad in list(store.quads_for_pattern(iri, None, None, default)):
+            store.remove(quad)
+        if store.contains_named_graph(iri):
+            store.remove_graph(iri)
+    added = list(ox.parse(trig.encode("utf-8"), format=ox.RdfFormat.TRIG))
+    store.extend([*added, *(ox.Quad(q.subject, q.predicate, q.object) for q in added)])
+    for t in dropped - {q.triple for q in added}:
+        if all(isinstance(q.graph_name, ox.DefaultGraph)
+               for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object))
 
 
 def _ox_term(term) -> Term | None:
@@ -259,7 +314,8 @@ class MemoryStore:
         return cls(ds)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None,
+              documents: dict[str, str] | None = None, update: bool = True) -> Path:
         """Nothing to write: the TriG is what this store loads."""
         return trig_path
 
@@ -351,14 +407,18 @@ def _store_class(kind: str):
         raise KgError(f"unknown store '{kind}' (choose from {', '.join(STORES)})") from None
 
 
-def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph") -> Path:
-    """Make the per-document TriG of a build queryable; returns what open_store will read."""
+def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph", union: Path | None = None,
+                documents: dict[str, str] | None = None, update: bool = True) -> Path:
+    """Make the per-document TriG of a build queryable; returns what open_store will read.
+    `union`: the build's Turtle of the union of the TriG's graphs; `documents`: each document's
+    part of the TriG, to update the previous store (with `update`) instead of writing a new one
+    (see OxigraphStore.write). All optional."""
     cls = _store_class(kind)
     trig_path, out_dir = Path(trig_path), Path(out_dir)
     if not trig_path.exists():
         raise GraphNotFound(f"no per-document graphs at {trig_path} — run `kg build` first")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return cls.write(trig_path, out_dir)
+    return cls.write(trig_path, out_dir, union, documents, update)
 
 
 def open_store(out_dir: Path | None = None, graph: Path | None = None, kind: str | None = None) -> Store:

@@ -79,4 +79,8 @@ PREFIXES = {
     "prov": str(PROV),
     "schema": str(SCHEMA),
 }
-
+#: the prefixes of the Turtle and TriG the project writes: not kgr, whose percent-encoded local
+#: names ("city/%E5…") would need escapes (kgr:city\/\%E5…) that not every parser reads; full
+#: IRIs read better and are what rdflib writes too
+TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "kgr"}
+TURTLE_HEADER = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in TURTLE_PREFIXES.items())

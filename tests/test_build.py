@@ -310,7 +310,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_one(corpus_build, 
     shutil.copytree(corpus_build.out, out, symlinks=True)
     before, store = outputs(out), os.readlink(out / "store")
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise api.KgError("disk full")
     monkeypatch.setattr(api, "write_store", broken)
     with pytest.raises(api.KgError, match="disk full"):
@@ -386,6 +386,45 @@ def test_a_rebuild_extracts_only_new_and_changed_documents(tmp_path):
     again = outputs(out)
     full = api.build([src], out, full=True)
     assert full.cached == 0 and outputs(out) == again
+
+
+def store_contents(out: Path) -> dict:
+    """Everything `kg query` sees in out/store: every quad, the union, the saved queries' results."""
+    from kg.sparql import load_saved, saved_queries
+    from kg.store import open_store
+
+    store = open_store(out)
+    try:
+        dumps = {fmt: sorted(store.dump(fmt).decode("utf-8").splitlines()) for fmt in ("nq", "nt")}
+        return {**dumps, **{name: store.query(load_saved(name)).rows for name, _ in saved_queries()}}
+    finally:
+        store.close()
+
+
+def test_an_incremental_rebuild_equals_a_full_build_of_the_new_folder(tmp_path, monkeypatch):
+    from kg import store
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    pieces = [text(i)[start:start + 700] for i in range(len(ARTICLES)) for start in (0, 700, 1400)]
+    for n, piece in enumerate(pieces[:-1]):
+        (src / f"p{n:02}.txt").write_text(piece, encoding="utf-8")
+    api.build([src], out)
+    (src / "p00.txt").write_text(pieces[0] + "\n" + pieces[4], encoding="utf-8")   # names p04's entities too
+    (src / "p01.txt").unlink()
+    (src / "p99.txt").write_text(pieces[-1], encoding="utf-8")
+    replace, updated = store._replace, []
+
+    def spy(db, graphs, trig):
+        updated.append(graphs)
+        replace(db, graphs, trig)
+    monkeypatch.setattr(store, "_replace", spy)
+    api.build([src], out)
+    assert updated and len(updated[0]) < len(pieces) / 2          # the previous store was updated, not rebuilt
+    api.build([src], tmp_path / "full", full=True)
+    assert outputs(out) == outputs(tmp_path / "full")
+    assert store_contents(out) == store_contents(tmp_path / "full")
+    assert not any(str(src / "p01.txt") in line for line in store_contents(out)["nq"])
 
 
 def test_a_damaged_cache_entry_is_extracted_again(tmp_path):
