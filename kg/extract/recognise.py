@@ -625,13 +625,15 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
 def select(candidates: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions: longer first, then the more trusted finder."""
     chosen: list[Mention] = []
-    taken = bytearray()
+    if not candidates:
+        return chosen
+    base = min(m.start for m in candidates)     # positions from the first candidate, not the document start
+    taken = bytearray(max(m.end for m in candidates) - base)
     for m in sorted(candidates, key=lambda m: (-(m.end - m.start), -PRIORITY[m.cue], m.start)):
-        if len(taken) < m.end:
-            taken.extend(b"\0" * (m.end - len(taken)))
-        if any(taken[m.start:m.end]):
+        start, end = m.start - base, m.end - base
+        if taken.find(1, start, end) >= 0:
             continue
-        taken[m.start:m.end] = b"\1" * (m.end - m.start)
+        taken[start:end] = b"\1" * (end - start)
         chosen.append(m)
     return sorted(chosen, key=lambda m: m.start)
 

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from itertools import accumulate
 from math import log
+from typing import Sequence
 
 import jieba
 from jieba import finalseg
@@ -20,6 +21,8 @@ from ..model import Document, Sentence
 from .gazetteer import load_gazetteer
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+#: runs cut by the HMM remembered at most
+HMM_CUTS_KEPT = 100_000
 
 
 class Tokenizer(jieba.Tokenizer):
@@ -30,20 +33,27 @@ class Tokenizer(jieba.Tokenizer):
     every occurrence. Here the path is found as the graph is read, right to left, and each
     word's log-probability is computed once per process. The sums are the same floating-point
     operations in the same order and ties go the same way, so every token is the same (tests
-    compare with jieba.Tokenizer). Other modes (cut_all, HMM off) are jieba's own.
+    compare with jieba.Tokenizer). A run of characters the dictionary cannot place (a name,
+    mostly, and names recur) is cut by jieba's HMM once and remembered. Other modes
+    (cut_all, HMM off) are jieba's own.
     """
 
     def __init__(self):
         super().__init__()
+        self._forget()
+
+    def _forget(self) -> None:
         self._log_probability: dict[str, float] = {}
+        self._hmm_cuts: dict[str, tuple[str, ...]] = {}
+        self._force_splits = len(finalseg.Force_Split_Words)
 
     # the dictionary changes only here: what was remembered of it is forgotten
     def initialize(self, dictionary=None):
-        self._log_probability = {}
+        self._forget()
         super().initialize(dictionary)
 
     def add_word(self, word, freq=None, tag=None):
-        self._log_probability = {}
+        self._forget()
         super().add_word(word, freq, tag)
 
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
@@ -81,10 +91,19 @@ class Tokenizer(jieba.Tokenizer):
             words += self._unknown(single)
         return words
 
-    def _unknown(self, run: str) -> list[str]:
+    def _unknown(self, run: str) -> Sequence[str]:
         if len(run) == 1:
             return [run]
-        return list(run) if self.FREQ.get(run) else list(finalseg.cut(run))
+        if self.FREQ.get(run):
+            return list(run)
+        # the HMM's words are the same for the same run while jieba's (global) list of words to
+        # split stays the same; the memory is bounded
+        if len(finalseg.Force_Split_Words) != self._force_splits or len(self._hmm_cuts) > HMM_CUTS_KEPT:
+            self._forget()
+        words = self._hmm_cuts.get(run)
+        if words is None:
+            words = self._hmm_cuts[run] = tuple(finalseg.cut(run))
+        return words
 
     def _best_path(self, block: str) -> list[int]:
         """For each position, the end of the word that starts there on the most probable path."""
