@@ -4,6 +4,7 @@ The CLI calls these and only formats what they return; a notebook calls them too
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from contextlib import closing
@@ -19,7 +20,7 @@ from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
 from .graph import GraphText, graph_text, serialize
 from .model import Document
-from .read import Duplicate, Failure, Reading, Skipped, read_documents
+from .read import Duplicate, Failure, Reading, Seen, Skipped, read_document, read_documents, reason
 from .runner import EXECUTORS, extract_all
 from .store import STORES, open_store, write_store
 from .store import TRIG_FILE as EVIDENCE_FILE
@@ -93,11 +94,11 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     if scheduler and executor != "dask":
         raise KgError("a scheduler address needs the dask executor (--executor dask)")
     out, clock = Path(out), _Clock()
-    reading = _read(list(paths), encoding, strict)
+    cache = Cache(out)
+    reading = _read(list(paths), encoding, strict, {} if full else cache.seen(encoding))
     clock.lap("read")
 
-    cache = Cache(out)
-    documents, failed, cached = _extract(reading, cache, full=full, strict=strict, progress=progress,
+    documents, failed, cached = _extract(reading, cache, encoding, full=full, strict=strict, progress=progress,
                                          jobs=jobs, executor=executor, scheduler=scheduler)
     clock.lap("extract")
 
@@ -112,11 +113,11 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
         clock.lap("graph")
         result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
         if store != "memory":     # a new store beside the old one, its link moved over the old link
-            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, union=staging.staged[GRAPH_FILE],
-                                                documents=text.documents, update=not full)
+            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, graph=text, update=not full)
         staging.commit()
         result.files["report"] = out / REPORT_FILE
     cache.keep_only(doc.sha256 for doc in documents)
+    cache.note_seen(reading.seen, encoding)
     clock.lap("write")
     result.seconds = clock.laps
     return result
@@ -132,8 +133,8 @@ def _graph_text(documents: list[Document], merged: list[Duplicate], base: str) -
     return graph_text(documents, base, extra)
 
 
-def _read(paths: list[str | Path], encoding: str | None, strict: bool) -> Reading:
-    reading = read_documents(paths, encoding=encoding)
+def _read(paths: list[str | Path], encoding: str | None, strict: bool, seen: dict[str, Seen]) -> Reading:
+    reading = read_documents(paths, encoding=encoding, seen=seen)
     if not reading.documents:
         reasons = "; ".join(f"{p.path}: {p.reason}" for p in [*reading.failed, *reading.skipped][:5])
         where = ", ".join(map(str, paths))
@@ -143,13 +144,22 @@ def _read(paths: list[str | Path], encoding: str | None, strict: bool) -> Readin
     return reading
 
 
-def _extract(reading: Reading, cache: Cache, *, full: bool, strict: bool,
+def _extract(reading: Reading, cache: Cache, encoding: str | None, *, full: bool, strict: bool,
              progress: Callable[[int, int], None] | None, **where) -> tuple[list[Document], list[Failure], int]:
     """The extracted documents (from the cache, or extracted and cached), the failures of
     reading and extraction, in the documents' order, and how many came from the cache."""
     docs = reading.documents
     results: list[Document | Failure | None] = [None if full else cache.get(doc) for doc in docs]
     todo = [i for i, result in enumerate(results) if result is None]
+    for i in todo:
+        if not docs[i].text:        # not read again as unchanged, yet not in the cache: read it now
+            try:
+                docs[i] = dataclasses.replace(read_document(docs[i].source, encoding), id=docs[i].id)
+            except Exception as exc:  # as in read_documents: one file's failure, not the build's
+                results[i] = Failure(docs[i].source, reason(exc))
+                if strict:
+                    raise _stopped(results[i]) from None
+    todo = [i for i in todo if results[i] is None]
     with closing(extract_all([docs[i] for i in todo], **where)) as extracted:
         for done, (n, result) in enumerate(extracted, 1):
             if isinstance(result, Failure) and strict:

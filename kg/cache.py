@@ -7,13 +7,18 @@ the tables in kg/rules, jieba's version) names the folder. Editing a rule or a s
 starts a new folder without anyone remembering to bump a number, and the build removes the
 old one. Entries are written atomically; one that cannot be loaded is extracted again.
 Unpickling runs code: the cache is as trusted as the rest of out/.
+
+Beside the entries, files.json notes the size, modification time and text hash of every file
+the last build read, so that the next one reads only files that changed (kg.read.Seen).
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import pickle
 import shutil
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -22,9 +27,14 @@ from typing import Iterable
 from .extract import EXTRACTOR_VERSION
 from .files import remove_stale, write_atomic
 from .model import Document
+from .read import Seen
 
 CACHE_DIR = "cache"
+FILES = "files.json"
 PACKAGE = Path(__file__).resolve().parent
+#: a file changed less than this before it was noted may change again unseen within the same
+#: modification time (its clock's resolution): it is read again next time
+RACY_NS = 2 * 10**9
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +71,22 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self._entry(doc.sha256), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def seen(self, encoding: str | None) -> dict[str, Seen]:
+        """The files the last build read, with the same encoding and the same reading code."""
+        try:
+            noted = json.loads((self.folder / FILES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if noted.get("encoding") != encoding or noted.get("reader") != _reader():
+            return {}
+        return {path: Seen(*entry) for path, entry in noted["files"].items()}
+
+    def note_seen(self, seen: dict[str, Seen], encoding: str | None) -> None:
+        racy = time.time_ns() - RACY_NS
+        files = {path: [s.size, s.mtime_ns, s.sha256] for path, s in seen.items() if s.mtime_ns < racy}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / FILES, json.dumps({"encoding": encoding, "reader": _reader(), "files": files}))
+
     def keep_only(self, hashes: Iterable[str]) -> None:
         """Drop the entries of other texts and of other fingerprints: the cache holds one build."""
         if not self.root.is_dir():
@@ -78,3 +104,9 @@ class Cache:
                 if entry.name not in keep:
                     entry.unlink()
             remove_stale(self.folder, "*")
+
+
+@lru_cache(maxsize=1)
+def _reader() -> str:
+    """A hash of the code that turns a file into a document's text (kg/read.py)."""
+    return hashlib.sha256((PACKAGE / "read.py").read_bytes()).hexdigest()[:16]

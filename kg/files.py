@@ -4,15 +4,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
-def stage(path: Path, data: str | bytes) -> Path:
-    """`data` in a new hidden file beside `path`, for os.replace to move over it (same file system)."""
+def stage(path: Path, data: str | bytes | Iterable[str]) -> Path:
+    """`data` (or its pieces, one after the other) in a new hidden file beside `path`, for
+    os.replace to move over it (same file system)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)    # as a plain open() would make it, not mkstemp's 0600
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            for piece in [data] if isinstance(data, (str, bytes)) else data:
+                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -47,7 +50,7 @@ class Staging:
         self.folder.mkdir(parents=True, exist_ok=True)
         return self
 
-    def add(self, name: str, data: str | bytes) -> Path:
+    def add(self, name: str, data: str | bytes | Iterable[str]) -> Path:
         remove_stale(self.folder, name)
         self.staged[name] = stage(self.folder / name, data)
         return self.staged[name]

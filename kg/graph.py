@@ -38,50 +38,52 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def merge(docs: list[Document]) -> Merged:
-    """One entity per real-world thing across documents, keyed by its final label."""
-    nodes = [(doc.id, key) for doc in docs for key in sorted(doc.entities)]
-    entity_of = {(doc.id, key): doc.entities[key] for doc in docs for key in doc.entities}
-    parent = {n: n for n in nodes}
+    """One entity per real-world thing across documents, keyed by its final label.
 
-    def find(n):
+    An entity joins the first one (in the documents' order) that shares a name key with it,
+    if their classes are compatible; groups are found by union-find over the entities'
+    positions, and each name's keys are computed once, since the same names recur."""
+    nodes = [(doc.id, key) for doc in docs for key in sorted(doc.entities)]
+    ents = [doc.entities[key] for doc in docs for key in sorted(doc.entities)]
+    parent = list(range(len(nodes)))
+
+    def find(n: int) -> int:
         while parent[n] != n:
             parent[n] = parent[parent[n]]
             n = parent[n]
         return n
 
-    by_name: dict[tuple[str, str], tuple[str, str]] = {}
-    keys_of: dict[tuple[str, str], list[tuple[str, str]]] = {}     # the same names recur in many documents
-    for n in nodes:
-        e = entity_of[n]
+    by_key: dict[tuple[str, str], int] = {}
+    keys_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for n, e in enumerate(ents):
         keys = set()
         for name in {e.label, *e.aliases}:
             if (name, e.cls) not in keys_of:
-                keys_of[name, e.cls] = match_keys(name, e.cls)
+                keys_of[name, e.cls] = [k for k in match_keys(name, e.cls)
+                                        if k[1] not in GENERIC_NAMES and len(k[1]) >= 2]
             keys.update(keys_of[name, e.cls])
-        for key in sorted(keys):
-            if key[1] in GENERIC_NAMES or len(key[1]) < 2:
-                continue
-            other = by_name.setdefault(key, n)
-            if other != n and _compatible(entity_of[other].cls, e.cls):
+        for key in keys:
+            other = by_key.setdefault(key, n)
+            if other != n and _compatible(ents[other].cls, e.cls):
                 a, b = find(other), find(n)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
 
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for n in nodes:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(nodes)):
         groups[find(n)].append(n)
     merged = Merged(names={doc.id: {} for doc in docs})
     final_key: dict[tuple[str, str], str] = {}
     for members in groups.values():
-        ents = [entity_of[n] for n in members]
-        cls = _preferred_class(ents)
-        label = max((e.label for e in ents), key=lambda n: (len(n), n))
+        group = [ents[n] for n in members]
+        cls = _preferred_class(group)
+        label = max((e.label for e in group), key=lambda n: (len(n), n))
         key = f"{cls.lower()}/{slug(label)}"
         entity = merged.entities.setdefault(key, Entity(key, label, cls))
-        for n, e in zip(members, ents):
-            final_key[n] = key
+        for n, e in zip(members, group):
+            final_key[nodes[n]] = key
             used = {e.label, *e.aliases} - {label}
-            merged.names[n[0]].setdefault(key, set()).update(used)
+            merged.names[nodes[n][0]].setdefault(key, set()).update(used)
             entity.aliases |= used
     for doc in docs:
         facts = merged.facts[doc.id] = []
@@ -145,15 +147,17 @@ def _block(subject: str, pairs: list[tuple[str, list[str]]], indent: str = "") -
 
 @dataclass
 class GraphText:
-    """A build's graph as text: `trig` has one named graph per document and the documents'
-    metadata in the default graph; `turtle` is the union of all of it, each triple once;
-    `triples` counts the union. `documents`: each document's part of the TriG (its metadata
-    and its named graph) by the document's IRI, for a store to update only what changed."""
+    """A build's graph as text, in pieces to write one after the other (joined, at 10,000
+    articles they would be several hundred megabytes more): `trig` has one named graph per
+    document and the documents' metadata in the default graph; `turtle` is the union of all
+    of it, each triple once; `triples` counts the union. `documents`: each document's pieces
+    of the TriG (its metadata, its named graph) by the document's IRI, for a store to update
+    only what changed."""
 
-    trig: str
-    turtle: str
+    trig: list[str]
+    turtle: list[str]
     triples: int
-    documents: dict[str, str]
+    documents: dict[str, tuple[str, str]]
 
 
 def graph_text(docs: list[Document], base: str | Namespace = KGR,
@@ -220,9 +224,9 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
         entity, amount = merged.entities[key], merged.amounts.get(key)
         union.append(_block(iri(key), description(key, entity.aliases, amount and amount[1], all_relations[key])))
         triples += 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
-    return GraphText(trig=TURTLE_HEADER + "".join(metadata) + "".join(graphs),
-                     turtle=TURTLE_HEADER + "".join(union) + "".join(metadata) + "".join(sections), triples=triples,
-                     documents={str(document_iri(doc.id, base)): m + g for doc, m, g in zip(docs, metadata, graphs)})
+    return GraphText(trig=[TURTLE_HEADER, *metadata, *graphs], turtle=[TURTLE_HEADER, *union, *metadata, *sections],
+                     triples=triples, documents={str(document_iri(doc.id, base)): (m, g)
+                                                 for doc, m, g in zip(docs, metadata, graphs)})
 
 
 def _amount(merged: Merged, key: str, doc_id: str) -> Amount | None:
@@ -236,7 +240,7 @@ def to_dataset(docs: list[Document], base: str | Namespace = KGR) -> Dataset:
     ds = Dataset()
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri)
-    ds.parse(data=graph_text(docs, base).trig, format="trig")
+    ds.parse(data="".join(graph_text(docs, base).trig), format="trig")
     return ds
 
 

@@ -60,14 +60,24 @@ class Duplicate:
     same_as: str        # that document's path
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A file as it was when read: unchanged while its size and modification time are."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
 @dataclass
 class Reading:
-    """Everything under the paths, accounted for."""
+    """Everything under the paths, accounted for; `seen`: the files read as documents, by path."""
 
     documents: list[Document] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     merged: list[Duplicate] = field(default_factory=list)
+    seen: dict[str, Seen] = field(default_factory=dict)
 
 
 def reason(exc: Exception) -> str:
@@ -229,6 +239,13 @@ def _os_reason(path: Path, exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as exc:
+        raise DocumentError(str(path), _os_reason(path, exc)) from None
+
+
 def read_document(path: str | Path, encoding: str | None = None) -> Document:
     """One article; raises DocumentError with the reason when the file cannot be one."""
     path = Path(path)
@@ -259,11 +276,15 @@ def read_document(path: str | Path, encoding: str | None = None) -> Document:
                     sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def read_documents(paths: Iterable[str | Path], encoding: str | None = None) -> Reading:
+def read_documents(paths: Iterable[str | Path], encoding: str | None = None,
+                   seen: dict[str, Seen] | None = None) -> Reading:
     """Read everything under `paths`; the same text under several paths is one document.
 
     Files of other types are skipped; any error reading one file (not only a DocumentError)
-    makes it a failure and the reading goes on.
+    makes it a failure and the reading goes on. A file in `seen` (a previous reading's, with
+    the same encoding) whose size and modification time are unchanged is not read again: its
+    document has the text hash but no text (""), for a caller that has the extraction
+    already; read_document reads it when needed.
     """
     if encoding:
         try:
@@ -278,10 +299,16 @@ def read_documents(paths: Iterable[str | Path], encoding: str | None = None) -> 
             reading.skipped.append(Skipped(str(path), unsupported(path)))
             continue
         try:
-            doc = read_document(path, encoding)
+            info = _stat(path)
+            known = (seen or {}).get(str(path))
+            if known and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns):
+                doc = Document(id=path.stem, source=str(path), text="", sha256=known.sha256)
+            else:
+                doc = read_document(path, encoding)
         except Exception as exc:  # whatever goes wrong with one file, the others are read
             reading.failed.append(Failure(str(path), reason(exc)))
             continue
+        reading.seen[str(path)] = Seen(info.st_size, info.st_mtime_ns, doc.sha256)
         if doc.sha256 in by_hash:
             first = by_hash[doc.sha256]
             reading.merged.append(Duplicate(doc.source, first.id, first.source))

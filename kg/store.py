@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql as sparql_plugin
@@ -36,10 +36,15 @@ from .errors import GraphNotFound, KgError, QueryError
 from .sparql import QueryResult, Term, syntax_error
 from .vocab import PREFIXES, TURTLE_HEADER, TURTLE_PREFIXES
 
+if TYPE_CHECKING:
+    from .graph import GraphText
+
 DEFAULT_OUT = Path("out")
 STORE_DIR = "store"
 #: in a store's folder: the digest of each document's text in it, for the next build to compare
 MANIFEST = "parkkg-documents.json"
+#: characters of Turtle or TriG per bulk load (see _load_pieces)
+LOAD_CHUNK = 16_000_000
 TRIG_FILE = "graph.trig"    # written by kg.api.build
 
 #: file suffix → (pyoxigraph format, rdflib format)
@@ -116,31 +121,36 @@ class OxigraphStore:
         return cls(store)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None,
-              documents: dict[str, str] | None = None, update: bool = True) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True) -> Path:
         """A new out_dir/store.<id> holding `trig_path`, then out_dir/store pointed at it.
 
-        With `documents` (each document's part of the TriG, by its IRI, see GraphText) and
-        `update`, the new store starts as a copy of the previous one (a RocksDB checkpoint:
-        hard links, no copying) and only the documents whose text changed are replaced in it,
-        when the previous store says which texts it holds (MANIFEST) and most of them are
-        unchanged. Otherwise `trig_path` is bulk-loaded, with `union` as the default graph.
+        Given `graph`, the build's text of `trig_path`, and `update`, the new store starts as a
+        copy of the previous one (a RocksDB checkpoint: hard links, no copying) and only the
+        documents whose text changed are replaced in it, when the previous store says which
+        texts it holds (MANIFEST) and most of them are unchanged. Otherwise the new store is
+        bulk-loaded: from `graph`'s pieces, the union from its Turtle, or from `trig_path`.
         """
         for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):     # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
-        hashes = {iri: _digest(text) for iri, text in (documents or {}).items()}
+        documents = graph.documents if graph else {}
+        hashes = {iri: _digest(*parts) for iri, parts in documents.items()}
         try:
-            previous = _manifest(out_dir / STORE_DIR) if documents and update else None
+            previous = _manifest(out_dir / STORE_DIR) if graph and update else None
             changed = [iri for iri, digest in hashes.items() if previous and previous.get(iri) != digest]
             if previous and len(changed) + len(previous.keys() - hashes.keys()) <= len(hashes) // 2:
                 tmp.rmdir()             # a checkpoint makes its folder
                 ox.Store.read_only(str((out_dir / STORE_DIR).resolve())).backup(str(tmp))
                 _replace(ox.Store(str(tmp)), [*changed, *(previous.keys() - hashes.keys())],
-                         TURTLE_HEADER + "".join(documents[iri] for iri in changed))
+                         TURTLE_HEADER + "".join(piece for iri in changed for piece in documents[iri]))
+            elif graph:
+                store = ox.Store(str(tmp))
+                _load_pieces(store, graph.trig, ox.RdfFormat.TRIG)
+                _load_pieces(store, graph.turtle, ox.RdfFormat.TURTLE)
+                del store
             else:
-                _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG, union)   # closed once _fill returns
-            if documents:
+                _fill(ox.Store(str(tmp)), trig_path, ox.RdfFormat.TRIG)   # closed once _fill returns
+            if graph:
                 (tmp / MANIFEST).write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -225,14 +235,11 @@ class OxigraphStore:
         del self._store       # pyoxigraph closes the database when the last reference goes
 
 
-def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat, union: Path | None = None) -> None:
+def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     """Load `path` as it is, then every triple of it once more into the default graph,
-    which is then the union of all graphs, as a set (see the module's docstring): from
-    `union`, a Turtle file of those triples when the build wrote one, else out of `path`."""
+    which is then the union of all graphs, as a set (see the module's docstring)."""
     store.bulk_load(path=str(path), format=fmt)
-    if union is not None:
-        store.bulk_load(path=str(union), format=ox.RdfFormat.TURTLE)
-    elif fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         with tempfile.TemporaryFile() as union:       # streamed: 1M triples stay out of memory
             ox.serialize((quad.triple for quad in ox.parse(path=str(path), format=fmt)), union,
                          ox.RdfFormat.N_TRIPLES)
@@ -240,8 +247,26 @@ def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat, union: Path | None = N
             store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
+    """Bulk-load Turtle or TriG given as pieces (GraphText's: the first is the prefixes, each
+    other whole statements or graphs) a few at a time: Oxigraph's bulk loader holds about
+    ten times the text it is given, 1.5 GB for the TriG of 10,000 articles in one call."""
+    header, chunk, size = pieces[0], [], 0
+    for piece in pieces[1:]:
+        chunk.append(piece)
+        size += len(piece)
+        if size >= LOAD_CHUNK:
+            store.bulk_load(header + "".join(chunk), fmt)
+            chunk, size = [], 0
+    if chunk:
+        store.bulk_load(header + "".join(chunk), fmt)
+
+
+def _digest(*pieces: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in pieces:
+        digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _manifest(store_dir: Path) -> dict[str, str] | None:
@@ -314,8 +339,7 @@ class MemoryStore:
         return cls(ds)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path, union: Path | None = None,
-              documents: dict[str, str] | None = None, update: bool = True) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True) -> Path:
         """Nothing to write: the TriG is what this store loads."""
         return trig_path
 
@@ -407,18 +431,17 @@ def _store_class(kind: str):
         raise KgError(f"unknown store '{kind}' (choose from {', '.join(STORES)})") from None
 
 
-def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph", union: Path | None = None,
-                documents: dict[str, str] | None = None, update: bool = True) -> Path:
+def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph", graph: GraphText | None = None,
+                update: bool = True) -> Path:
     """Make the per-document TriG of a build queryable; returns what open_store will read.
-    `union`: the build's Turtle of the union of the TriG's graphs; `documents`: each document's
-    part of the TriG, to update the previous store (with `update`) instead of writing a new one
-    (see OxigraphStore.write). All optional."""
+    `graph`: the build's text of it, to load from or (with `update`) to update the previous
+    store with (see OxigraphStore.write)."""
     cls = _store_class(kind)
     trig_path, out_dir = Path(trig_path), Path(out_dir)
     if not trig_path.exists():
         raise GraphNotFound(f"no per-document graphs at {trig_path} — run `kg build` first")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return cls.write(trig_path, out_dir, union, documents, update)
+    return cls.write(trig_path, out_dir, graph, update)
 
 
 def open_store(out_dir: Path | None = None, graph: Path | None = None, kind: str | None = None) -> Store:

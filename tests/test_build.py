@@ -427,6 +427,43 @@ def test_an_incremental_rebuild_equals_a_full_build_of_the_new_folder(tmp_path, 
     assert not any(str(src / "p01.txt") in line for line in store_contents(out)["nq"])
 
 
+def test_a_store_loaded_a_few_documents_at_a_time_is_the_same(tmp_path, monkeypatch):
+    from kg import store
+
+    src = articles(tmp_path / "in", 3)
+    api.build([src], tmp_path / "whole")
+    monkeypatch.setattr(store, "LOAD_CHUNK", 1)          # one bulk load per document
+    api.build([src], tmp_path / "pieces")
+    assert store_contents(tmp_path / "pieces") == store_contents(tmp_path / "whole")
+
+
+def test_a_rebuild_reads_only_files_that_changed(tmp_path, monkeypatch):
+    from kg import read
+
+    src, out = articles(tmp_path / "in", 3), tmp_path / "out"
+    hour_ago = time.time() - 3600
+    for path in src.iterdir():            # older than the clock's resolution: noted as seen
+        os.utime(path, (hour_ago, hour_ago))
+    first = api.build([src], out)
+    reads, read_document = [], read.read_document
+
+    def spy(path, encoding=None):
+        reads.append(Path(path).name)
+        return read_document(path, encoding)
+    monkeypatch.setattr(read, "read_document", spy)
+    monkeypatch.setattr(api, "read_document", spy)
+    (src / "a0.txt").write_text(text(0).replace("园区", "园圃", 1), encoding="utf-8")    # same size, new time
+    (src / "a3.txt").write_text(text(3), encoding="utf-8")
+    api.build([src], out)
+    assert sorted(reads) == ["a0.txt", "a3.txt"]
+    a1 = next(doc.sha256 for doc in first.documents if doc.id == "a1")
+    next((out / cache.CACHE_DIR).glob(f"*/{a1}.pickle")).unlink()    # unchanged, but no longer extracted
+    reads.clear()
+    again = api.build([src], out)
+    assert "a1.txt" in reads and again.cached == 3
+    assert outputs(out) == outputs(api.build([src], tmp_path / "full", full=True).out)
+
+
 def test_a_damaged_cache_entry_is_extracted_again(tmp_path):
     src, out = articles(tmp_path / "in", 1), tmp_path / "out"
     first = api.build([src], out)
