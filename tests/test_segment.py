@@ -53,3 +53,25 @@ def test_the_tokenizer_cuts_exactly_as_jieba_does():
         tok.add_word("签约诺德", freq=10**9)
         tok.del_word("科技城")
     assert list(ours.cut(texts[-1])) == list(theirs.cut(texts[-1]))
+
+
+def test_the_dictionary_cache_gives_the_same_tokenizer(tmp_path):
+    from kg.extract.segment import Tokenizer
+
+    built = tokenizer()
+    path = tmp_path / "dictionary.cache"
+    built.save(path)
+    restored = Tokenizer()
+    assert restored.restore(path)
+    assert restored.FREQ == built.FREQ and restored.total == built.total
+    text = "上海市北高新（南通）科技城与苏锡通科技产业园区签约，诺德安达学校落户。"
+    assert list(restored.cut(text)) == list(built.cut(text))
+
+
+def test_a_broken_dictionary_cache_is_not_used(tmp_path):
+    from kg.extract.segment import Tokenizer
+
+    path = tmp_path / "dictionary.cache"
+    path.write_bytes(b"not marshal")
+    assert not Tokenizer().restore(path)
+    assert not Tokenizer().restore(tmp_path / "missing.cache")

@@ -17,6 +17,7 @@ Finders, in order of trust:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -743,14 +744,12 @@ def find_owners(mentions: list[Mention]) -> list[Mention]:
 def recognise(doc: Document) -> Document:
     lex = lexicon()
     candidates: list[Mention] = []
-    tokens = iter(doc.tokens)
-    pending = next(tokens, None)
+    starts = [s for _, s, _ in doc.tokens]
+    i = 0
     for sentence in doc.sentences:
-        toks = []
-        while pending is not None and pending[1] < sentence.end:
-            toks.append(pending)
-            pending = next(tokens, None)
-        sent = Sentence(doc, sentence.start, sentence.end, toks)
+        j = bisect_left(starts, sentence.end, i)     # its tokens: the next ones that start before its end
+        sent = Sentence(doc, sentence.start, sentence.end, doc.tokens[i:j])
+        i = j
         strong = find_suffix_names(sent, lex) + find_places(sent, lex)
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)

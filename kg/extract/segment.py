@@ -6,11 +6,16 @@ token boundaries. One tokenizer per process; it is built once and reused.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
+import os
 import re
+import tempfile
 from functools import lru_cache
 from itertools import accumulate
 from math import log
+from pathlib import Path
 from typing import Sequence
 
 import jieba
@@ -55,6 +60,27 @@ class Tokenizer(jieba.Tokenizer):
     def add_word(self, word, freq=None, tag=None):
         self._forget()
         super().add_word(word, freq, tag)
+
+    def save(self, path: Path) -> None:
+        """Write the dictionary (counts and total) to `path`, atomically; a failure only costs time later."""
+        try:
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as out:
+                marshal.dump((self.FREQ, self.total), out)
+            os.replace(out.name, path)
+        except OSError:
+            pass
+
+    def restore(self, path: Path) -> bool:
+        """Take the dictionary `save` wrote to `path`; False if there is none to take."""
+        try:
+            freq, total = marshal.loads(path.read_bytes())      # marshal.load(file) is several times slower
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        if not isinstance(freq, dict) or not isinstance(total, int):
+            return False
+        self._forget()
+        self.FREQ, self.total, self.initialized = freq, total, True
+        return True
 
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
         if cut_all or not HMM or use_paddle:
@@ -134,18 +160,27 @@ class Tokenizer(jieba.Tokenizer):
 
 @lru_cache(maxsize=1)
 def tokenizer() -> Tokenizer:
+    """jieba with the project's words; their dictionary is kept in a cache file, as jieba keeps its
+    own: loading it takes a third of the time of adding the words to jieba's."""
     jieba.setLogLevel(logging.WARNING)
-    tok = Tokenizer()
     words = set(rules.column("entity_suffixes", "suffix"))
     words |= set(rules.column("industries", "name"))
     words |= set(rules.column("boundary_words", "word"))
     words |= {name for name in load_gazetteer().names() if len(name) > 2}
-    for word in sorted(words):
+    places = sorted(n for n in load_gazetteer().names() if len(n) == 2)
+    words = sorted(words)
+    digest = hashlib.sha256("\0".join([jieba.__version__, *words, "", *places]).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"parkkg-jieba-{digest}.cache"
+    tok = Tokenizer()
+    if tok.restore(cache):
+        return tok
+    for word in words:
         tok.add_word(word, freq=20000)
     # two-character places (南通, 安达) only as often as jieba's own counts say,
     # so that 诺德安达 is not cut into 诺德 + 安达
-    for name in sorted(n for n in load_gazetteer().names() if len(n) == 2):
+    for name in places:
         tok.add_word(name, freq=max(tok.FREQ.get(name, 0), 5))
+    tok.save(cache)
     return tok
 
 
