@@ -139,10 +139,11 @@ def _decimal(lexical: str) -> str:
     return f'"{lexical}"^^xsd:decimal'
 
 
-def _block(subject: str, pairs: list[tuple[str, list[str]]], indent: str = "") -> str:
-    """`subject p1 o1 , o2 ; p2 o3 .` as Turtle and TriG write it, one predicate a line."""
-    lines = f" ;\n{indent}\t".join(f"{p} {' , '.join(objects)}" for p, objects in pairs if objects)
-    return f"{indent}{subject} {lines} .\n"
+def _block(subject: str, pairs: list[tuple[str, list[str]]]) -> str:
+    """`subject p1 o1 , o2 ; p2 o3 .`, one predicate a line: the same text in Turtle and
+    in a TriG graph, so a statement's text serves both files."""
+    lines = " ;\n\t".join(f"{p} {' , '.join(objects)}" for p, objects in pairs if objects)
+    return f"{subject} {lines} .\n"
 
 
 @dataclass
@@ -208,17 +209,16 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
         for subject, rels in relations.items():
             all_relations[subject] |= rels
         names = merged.names[doc.id]
-        entities = [_block(iri(key), description(key, names[key], _amount(merged, key, doc.id), relations[key]), "\t")
-                    for key in sorted(names)]
-        evidence = [(st, [("a", ["rdf:Statement"]), ("rdf:subject", [iri(f.subject)]),
-                          ("rdf:predicate", [f"kgo:{f.relation}"]), ("rdf:object", [iri(f.object)]),
-                          ("kgo:evidence", sorted(ev)), ("kgo:confidence", sorted(conf)),
-                          ("prov:wasDerivedFrom", [g])])
-                    for st, (f, ev, conf) in statements.items()]
+        entities = "".join(_block(iri(key), description(key, names[key], _amount(merged, key, doc.id), relations[key]))
+                           for key in sorted(names))
+        evidence = "".join(_block(st, [("a", ["rdf:Statement"]), ("rdf:subject", [iri(f.subject)]),
+                                       ("rdf:predicate", [f"kgo:{f.relation}"]), ("rdf:object", [iri(f.object)]),
+                                       ("kgo:evidence", sorted(ev)), ("kgo:confidence", sorted(conf)),
+                                       ("prov:wasDerivedFrom", [g])])
+                           for st, (f, ev, conf) in statements.items())
         triples += sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
-        graphs.append("".join([f"{g} {{\n", *entities, *(_block(st, pairs, "\t") for st, pairs in evidence), "}\n"])
-                      if entities or evidence else "")
-        sections.append("".join(_block(st, pairs) for st, pairs in evidence))
+        graphs.append(f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else "")
+        sections.append(evidence)
     union = []
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)
