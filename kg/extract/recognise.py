@@ -67,6 +67,7 @@ class Lexicon:
     cues: tuple[tuple[re.Pattern, str, str], ...]
     descriptor_re: re.Pattern          # descriptors and anaphors, longest first
     descriptive_re: re.Pattern         # the same and industry names
+    anaphor_words: frozenset[str]      # the words find_anaphors starts from
 
 
 def _alternation(words) -> str:
@@ -96,6 +97,8 @@ def lexicon() -> Lexicon:
         cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
         descriptor_re=re.compile(_alternation(descriptors)),
         descriptive_re=re.compile(_alternation(descriptors | set(industries))),
+        anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES)
+        | {r["suffix"] for r in suffixes if r["class"] in LAST_OF_CLASS},
     )
 
 
@@ -533,18 +536,23 @@ ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_ana
 
 #: classes whose "该X" (该项目, 该基金, 这家研究院) points back to the last one named
 LAST_OF_CLASS = frozenset({"Company", "Project", "Fund", "Institution", "Platform"})
+DEMONSTRATIVES = ("该", "此", "这家", "这个", "这支")
 
 
 def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
     管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
-    for (word, s, e), (nxt, _, e2) in zip(sent.tokens, sent.tokens[1:] + [("", 0, 0)]):
+    tokens = sent.tokens
+    for i, (word, s, e) in enumerate(tokens):
+        if word not in lex.anaphor_words:
+            continue
+        nxt, _, e2 = tokens[i + 1] if i + 1 < len(tokens) else ("", 0, 0)
         kind = lex.anaphors.get(word)
         if kind in ANAPHOR_CLASS and (kind != "company_anaphor" or word.startswith("该") or s == sent.start
                                       or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, ANAPHOR_CLASS[kind], "anaphor"))
-        elif word in ("该", "此", "这家", "这个", "这支") and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
+        elif word in DEMONSTRATIVES and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
         elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
