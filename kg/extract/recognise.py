@@ -24,6 +24,7 @@ from functools import lru_cache
 from .. import rules
 from ..model import Document, Mention
 from .gazetteer import load_gazetteer
+from .prefilter import requirements, satisfied
 
 PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/")
 OPEN, CLOSE = "（(", "）)"
@@ -338,6 +339,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
 AMOUNT_OF = re.compile(
     r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
     r"(?:人民币)?的([^、，。；：“”\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
+AMOUNT_OF_NEEDS = requirements(AMOUNT_OF)
 
 
 def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
@@ -393,6 +395,8 @@ def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
 
 def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found = []
+    if not satisfied(AMOUNT_OF_NEEDS, sent.text):
+        return found        # no currency word
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
@@ -562,8 +566,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
 def select(candidates: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions: longer first, then the more trusted finder."""
     chosen: list[Mention] = []
-    if not candidates:
-        return chosen
+    if len(candidates) < 2:
+        return list(candidates)
     base = min(m.start for m in candidates)     # positions from the first candidate, not the document start
     taken = bytearray(max(m.end for m in candidates) - base)
     for m in sorted(candidates, key=lambda m: (-(m.end - m.start), -PRIORITY[m.cue], m.start)):
