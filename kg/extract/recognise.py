@@ -124,9 +124,14 @@ def word_tags() -> dict[str, str]:
     A dictionary look-up per token costs nothing; tagging every sentence with jieba.posseg
     would cost more than the whole rest of the pipeline.
     """
-    import jieba.posseg
+    from .segment import jieba_cached
 
-    tags = dict(jieba.posseg.dt.word_tag_tab)
+    def jieba_tags() -> dict[str, str]:
+        import jieba.posseg     # a third of a second: its HMM tables are loaded too
+
+        return jieba.posseg.dt.word_tag_tab
+
+    tags = dict(jieba_cached("tags", "", jieba_tags))
     tags.update((r["word"], r["tag"]) for r in rules.load_table("word_tags"))
     return tags
 
