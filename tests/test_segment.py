@@ -55,23 +55,35 @@ def test_the_tokenizer_cuts_exactly_as_jieba_does():
     assert list(ours.cut(texts[-1])) == list(theirs.cut(texts[-1]))
 
 
-def test_the_dictionary_cache_gives_the_same_tokenizer(tmp_path):
-    from kg.extract.segment import Tokenizer
+def test_the_cached_dictionary_is_the_one_built(monkeypatch, tmp_path):
+    import tempfile
 
-    built = tokenizer()
-    path = tmp_path / "dictionary.cache"
-    built.save(path)
-    restored = Tokenizer()
-    assert restored.restore(path)
-    assert restored.FREQ == built.FREQ and restored.total == built.total
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    built = tokenizer.__wrapped__()         # no cache yet: the words are added, the result written
+    assert list(tmp_path.glob("parkkg-dictionary-*.cache"))
+    cached = tokenizer.__wrapped__()        # read back
+    assert cached.FREQ == built.FREQ and cached.total == built.total
+    assert cached.FREQ["有限公司"] == 20000
     text = "上海市北高新（南通）科技城与苏锡通科技产业园区签约，诺德安达学校落户。"
-    assert list(restored.cut(text)) == list(built.cut(text))
+    assert list(cached.cut(text)) == list(built.cut(text))
 
 
-def test_a_broken_dictionary_cache_is_not_used(tmp_path):
-    from kg.extract.segment import Tokenizer
+def test_jieba_cached_builds_once_and_rebuilds_a_broken_file(monkeypatch, tmp_path):
+    import tempfile
 
-    path = tmp_path / "dictionary.cache"
-    path.write_bytes(b"not marshal")
-    assert not Tokenizer().restore(path)
-    assert not Tokenizer().restore(tmp_path / "missing.cache")
+    from kg.extract.segment import jieba_cached
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    built = []
+
+    def build():
+        built.append(1)
+        return {"园区": 3}, 7
+
+    assert jieba_cached("test", "key", build) == ({"园区": 3}, 7)
+    assert jieba_cached("test", "key", build) == ({"园区": 3}, 7) and len(built) == 1
+    (cache,) = tmp_path.glob("parkkg-test-*.cache")
+    cache.write_bytes(b"not marshal")
+    assert jieba_cached("test", "key", build) == ({"园区": 3}, 7) and len(built) == 2
+    jieba_cached("test", "other key", build)
+    assert len(built) == 3

@@ -29,7 +29,7 @@ def _pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _needs():
+def _needs() -> tuple[frozenset, ...]:
     """What a sentence must contain to hold an amount (a currency word): most sentences do not."""
     return requirements(_pattern()[0])
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from .. import rules
 from ..model import Document, Mention
 from .gazetteer import load_gazetteer
+from .prefilter import requirements, satisfied
 
 PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/")
 OPEN, CLOSE = "（(", "）)"
@@ -70,6 +71,7 @@ class Lexicon:
     industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
     industry_tail: re.Pattern          # cues after one
     tail_only_leads: frozenset[str]    # lead cues that frame industries only before a tail cue
+    anaphor_words: frozenset[str]      # the words find_anaphors starts from
 
 
 def _alternation(words) -> str:
@@ -105,6 +107,8 @@ def lexicon() -> Lexicon:
         industry_tail=re.compile("|".join(f"(?:{r['cue']})" for r in frames if r["side"] == "tail")),
         tail_only_leads=frozenset(f"lead{n}" for n, r in enumerate(frames)
                                   if r["side"] == "lead" and r["needs_tail"] == "yes"),
+        anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES)
+        | {r["suffix"] for r in suffixes if r["class"] in LAST_OF_CLASS},
     )
 
 
@@ -129,9 +133,14 @@ def word_tags() -> dict[str, str]:
     A dictionary look-up per token costs nothing; tagging every sentence with jieba.posseg
     would cost more than the whole rest of the pipeline.
     """
-    import jieba.posseg
+    from .segment import jieba_cached
 
-    tags = dict(jieba.posseg.dt.word_tag_tab)
+    def jieba_tags() -> dict[str, str]:
+        import jieba.posseg     # a third of a second: its HMM tables are loaded too
+
+        return jieba.posseg.dt.word_tag_tab
+
+    tags = dict(jieba_cached("tags", "", jieba_tags))
     tags.update((r["word"], r["tag"]) for r in rules.load_table("word_tags"))
     return tags
 
@@ -347,6 +356,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
 AMOUNT_OF = re.compile(
     r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
     r"(?:人民币)?的([^、，。；：“”\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
+AMOUNT_OF_NEEDS = requirements(AMOUNT_OF)
 
 
 def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
@@ -414,6 +424,8 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
         name, s = match.group(1), sent.start + match.start(1)
         if not PROJECT_STATES.search(name) and not _descriptive(name[:-2], lex) and not _starts_with_verb(sent, s):
             found.append(Mention(s, s + len(name), name, "Project", "amount"))
+    if not satisfied(AMOUNT_OF_NEEDS, sent.text):
+        return found        # no currency word
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
@@ -605,18 +617,23 @@ ANAPHOR_CLASS = {"park_anaphor": "Park", "company_anaphor": "Company", "body_ana
 
 #: classes whose "该X" (该项目, 该基金, 这家研究院) points back to the last one named
 LAST_OF_CLASS = frozenset({"Company", "Project", "Fund", "Institution", "Platform"})
+DEMONSTRATIVES = ("该", "此", "这家", "这个", "这支")
 
 
 def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
     管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
-    for (word, s, e), (nxt, _, e2) in zip(sent.tokens, sent.tokens[1:] + [("", 0, 0)]):
+    tokens = sent.tokens
+    for i, (word, s, e) in enumerate(tokens):
+        if word not in lex.anaphor_words:
+            continue
+        nxt, _, e2 = tokens[i + 1] if i + 1 < len(tokens) else ("", 0, 0)
         kind = lex.anaphors.get(word)
         if kind in ANAPHOR_CLASS and (kind != "company_anaphor" or word.startswith("该") or s == sent.start
                                       or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, ANAPHOR_CLASS[kind], "anaphor"))
-        elif word in ("该", "此", "这家", "这个", "这支") and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
+        elif word in DEMONSTRATIVES and lex.suffix_class.get(nxt) in LAST_OF_CLASS:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
         elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
@@ -626,8 +643,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
 def select(candidates: list[Mention]) -> list[Mention]:
     """Non-overlapping mentions: longer first, then the more trusted finder."""
     chosen: list[Mention] = []
-    if not candidates:
-        return chosen
+    if len(candidates) < 2:
+        return list(candidates)
     base = min(m.start for m in candidates)     # positions from the first candidate, not the document start
     taken = bytearray(max(m.end for m in candidates) - base)
     for m in sorted(candidates, key=lambda m: (-(m.end - m.start), -PRIORITY[m.cue], m.start)):

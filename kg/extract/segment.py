@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 from math import log
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import jieba
 from jieba import finalseg
@@ -61,26 +61,10 @@ class Tokenizer(jieba.Tokenizer):
         self._forget()
         super().add_word(word, freq, tag)
 
-    def save(self, path: Path) -> None:
-        """Write the dictionary (counts and total) to `path`, atomically; a failure only costs time later."""
-        try:
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as out:
-                marshal.dump((self.FREQ, self.total), out)
-            os.replace(out.name, path)
-        except OSError:
-            pass
-
-    def restore(self, path: Path) -> bool:
-        """Take the dictionary `save` wrote to `path`; False if there is none to take."""
-        try:
-            freq, total = marshal.loads(path.read_bytes())      # marshal.load(file) is several times slower
-        except (OSError, EOFError, ValueError, TypeError):
-            return False
-        if not isinstance(freq, dict) or not isinstance(total, int):
-            return False
+    def use_dictionary(self, freq: dict[str, int], total: int) -> None:
+        """Take the counts and total of another tokenizer's dictionary (as cached)."""
         self._forget()
         self.FREQ, self.total, self.initialized = freq, total, True
-        return True
 
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
         if cut_all or not HMM or use_paddle:
@@ -158,10 +142,29 @@ class Tokenizer(jieba.Tokenizer):
         return ends
 
 
+def jieba_cached(name: str, key: str, build: Callable[[], Any]) -> Any:
+    """`build()` (a value marshal can write), kept in the temp directory as jieba keeps its own
+    dictionary, under `name` and a digest of `key` and jieba's version: reading it back costs a
+    fraction of building it. A missing or broken file is built and written again (atomically)."""
+    digest = hashlib.sha256(f"{jieba.__version__}\0{key}".encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"parkkg-{name}-{digest}.cache"
+    try:
+        return marshal.loads(path.read_bytes())     # marshal.load(file) is several times slower
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    try:
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as out:
+            marshal.dump(value, out)
+        os.replace(out.name, path)
+    except OSError:
+        pass        # only costs time in the next process
+    return value
+
+
 @lru_cache(maxsize=1)
 def tokenizer() -> Tokenizer:
-    """jieba with the project's words; their dictionary is kept in a cache file, as jieba keeps its
-    own: loading it takes a third of the time of adding the words to jieba's."""
+    """jieba with the project's words; the resulting dictionary is cached (jieba_cached)."""
     jieba.setLogLevel(logging.WARNING)
     words = set(rules.column("entity_suffixes", "suffix"))
     words |= set(rules.column("industries", "name"))
@@ -169,18 +172,19 @@ def tokenizer() -> Tokenizer:
     words |= {name for name in load_gazetteer().names() if len(name) > 2}
     places = sorted(n for n in load_gazetteer().names() if len(n) == 2)
     words = sorted(words)
-    digest = hashlib.sha256("\0".join([jieba.__version__, *words, "", *places]).encode()).hexdigest()[:16]
-    cache = Path(tempfile.gettempdir()) / f"parkkg-jieba-{digest}.cache"
+
+    def with_words() -> tuple[dict[str, int], int]:
+        tok = Tokenizer()
+        for word in words:
+            tok.add_word(word, freq=20000)
+        # two-character places (南通, 安达) only as often as jieba's own counts say,
+        # so that 诺德安达 is not cut into 诺德 + 安达
+        for name in places:
+            tok.add_word(name, freq=max(tok.FREQ.get(name, 0), 5))
+        return tok.FREQ, tok.total
+
     tok = Tokenizer()
-    if tok.restore(cache):
-        return tok
-    for word in words:
-        tok.add_word(word, freq=20000)
-    # two-character places (南通, 安达) only as often as jieba's own counts say,
-    # so that 诺德安达 is not cut into 诺德 + 安达
-    for name in places:
-        tok.add_word(name, freq=max(tok.FREQ.get(name, 0), 5))
-    tok.save(cache)
+    tok.use_dictionary(*jieba_cached("dictionary", "\0".join([*words, "", *places]), with_words))
     return tok
 
 
