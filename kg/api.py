@@ -5,6 +5,8 @@ The CLI calls these and only formats what they return; a notebook calls them too
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 import json
 import time
 from contextlib import closing
@@ -69,6 +71,25 @@ class BuildResult:
         return not self.failed
 
 
+def _without_cycle_collection(func):
+    """Python's cycle collector off while `func` runs (and in the workers it forks). A build
+    makes millions of objects and no garbage cycles to speak of (extracting 1,000 articles
+    leaves none), and the collector, run every few hundred allocations over a heap that grows
+    to a gigabyte, took half of loading 10,000 cached documents and a third of writing their
+    graph."""
+    @functools.wraps(func)
+    def without(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return without
+
+
+@_without_cycle_collection
 def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encoding: str | None = None,
           base: str | None = None, store: str = "oxigraph", jobs: int | None = None,
           executor: str = "process", scheduler: str | None = None, full: bool = False, strict: bool = False,

@@ -41,11 +41,24 @@ def merge(docs: list[Document]) -> Merged:
     """One entity per real-world thing across documents, keyed by its final label.
 
     An entity joins the first one (in the documents' order) that shares a name key with it,
-    if their classes are compatible; groups are found by union-find over the entities'
-    positions, and each name's keys are computed once, since the same names recur."""
-    nodes = [(doc.id, key) for doc in docs for key in sorted(doc.entities)]
-    ents = [doc.entities[key] for doc in docs for key in sorted(doc.entities)]
-    parent = list(range(len(nodes)))
+    if their classes are compatible. Entities with the same label, aliases and class (the
+    same firm, named alike in 500 articles) always end up together, so the union-find runs
+    over these kinds of entity, in the order they first occur, and each name's keys are
+    computed once."""
+    kinds: dict[tuple[str, frozenset[str], str], int] = {}
+    first: list[Entity] = []                    # an entity of each kind
+    occurs: list[int] = []                      # how many entities are of that kind
+    nodes: list[tuple[str, str, int]] = []      # (doc id, entity key, kind)
+    for doc in docs:
+        for key in sorted(doc.entities):
+            e = doc.entities[key]
+            kind = kinds.setdefault((e.label, frozenset(e.aliases), e.cls), len(first))
+            if kind == len(first):
+                first.append(e)
+                occurs.append(0)
+            occurs[kind] += 1
+            nodes.append((doc.id, key, kind))
+    parent = list(range(len(first)))
 
     def find(n: int) -> int:
         while parent[n] != n:
@@ -55,7 +68,7 @@ def merge(docs: list[Document]) -> Merged:
 
     by_key: dict[tuple[str, str], int] = {}
     keys_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for n, e in enumerate(ents):
+    for n, e in enumerate(first):
         keys = set()
         for name in {e.label, *e.aliases}:
             if (name, e.cls) not in keys_of:
@@ -64,27 +77,31 @@ def merge(docs: list[Document]) -> Merged:
             keys.update(keys_of[name, e.cls])
         for key in keys:
             other = by_key.setdefault(key, n)
-            if other != n and _compatible(ents[other].cls, e.cls):
+            if other != n and _compatible(first[other].cls, e.cls):
                 a, b = find(other), find(n)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
 
     groups: dict[int, list[int]] = defaultdict(list)
-    for n in range(len(nodes)):
+    for n in range(len(first)):
         groups[find(n)].append(n)
     merged = Merged(names={doc.id: {} for doc in docs})
-    final_key: dict[tuple[str, str], str] = {}
+    key_of, used_of = [""] * len(first), [set()] * len(first)
     for members in groups.values():
-        group = [ents[n] for n in members]
-        cls = _preferred_class(group)
-        label = max((e.label for e in group), key=lambda n: (len(n), n))
+        classes: dict[str, int] = defaultdict(int)
+        for n in members:
+            classes[first[n].cls] += occurs[n]
+        cls = max(sorted(classes), key=lambda c: classes[c])
+        label = max((first[n].label for n in members), key=lambda n: (len(n), n))
         key = f"{cls.lower()}/{slug(label)}"
         entity = merged.entities.setdefault(key, Entity(key, label, cls))
-        for n, e in zip(members, group):
-            final_key[nodes[n]] = key
-            used = {e.label, *e.aliases} - {label}
-            merged.names[nodes[n][0]].setdefault(key, set()).update(used)
-            entity.aliases |= used
+        for n in members:
+            key_of[n], used_of[n] = key, {first[n].label, *first[n].aliases} - {label}
+            entity.aliases |= used_of[n]
+    final_key: dict[tuple[str, str], str] = {}
+    for doc_id, local, kind in nodes:
+        final_key[doc_id, local] = key_of[kind]
+        merged.names[doc_id].setdefault(key_of[kind], set()).update(used_of[kind])
     for doc in docs:
         facts = merged.facts[doc.id] = []
         for fact in doc.facts:
@@ -95,13 +112,6 @@ def merge(docs: list[Document]) -> Merged:
         for key, amount, _ in doc.amounts:
             merged.amounts.setdefault(final_key[(doc.id, key)], (doc.id, amount))
     return merged
-
-
-def _preferred_class(ents: list[Entity]) -> str:
-    counts: dict[str, int] = defaultdict(int)
-    for e in ents:
-        counts[e.cls] += 1
-    return max(sorted(counts), key=lambda c: counts[c])
 
 
 def decimal_lexical(value: float) -> str:
