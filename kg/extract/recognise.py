@@ -447,11 +447,17 @@ def _cut_at_boundary(sent: Sentence, start: int, name: str, lex: Lexicon) -> str
     return name
 
 
-def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> str | None:
+def _final_suffix(name: str, lex: Lexicon) -> re.Match | None:
+    """The name ending (有限公司, 研究院, 孵化器…) that `name` ends with, if any."""
     match = None
-    for m in lex.suffix_re.finditer(name):
-        match = m
-    if match and match.end() == len(name) and match.start() >= 1:
+    for match in lex.suffix_re.finditer(name):
+        pass
+    return match if match and match.end() == len(name) else None
+
+
+def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> str | None:
+    match = _final_suffix(name, lex)
+    if match and match.start() >= 1:
         return lex.suffix_class[match.group()]
     if company_endings and name.endswith(COMPANY_ENDINGS):
         return "Company"
@@ -573,10 +579,7 @@ FRAME_WORK = re.compile(r"(?:研发|研究|开发|生产)$")
 
 def _names_an_entity(item: str, lex: Lexicon) -> bool:
     """Ends as a name of an organisation or a place does (孵化器, 研究院): no sector."""
-    ending = None
-    for ending in lex.suffix_re.finditer(item):
-        pass
-    return bool(ending and ending.end() == len(item)) or bool(load_gazetteer().lookup(item))
+    return _final_suffix(item, lex) is not None or bool(load_gazetteer().lookup(item))
 
 
 def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:

@@ -21,7 +21,7 @@ from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
 from .prefilter import RuleIndex
-from .recognise import LEGAL_SUFFIXES, lexicon
+from .recognise import ALIAS_RE, LEGAL_SUFFIXES, lexicon
 from .resolve import main_city, main_park, slug
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
@@ -75,9 +75,9 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
     out, pos = [], start
     for m in mentions:
         gap = text[pos:m.start]
-        close = ALIAS_CLOSE.match(text, m.end)
-        if groups and close and ALIAS_OPEN.match(gap) and groups[-1][-1].entity == m.entity:
-            pos = close.end()       # "X（以下简称“Y”）" names X again: read on as if it were not there
+        alias = ALIAS_RE.match(text[pos:m.end + 2]) if groups and gap[:1] in "（(" else None
+        if alias and pos + alias.start(1) <= m.start and groups[-1][-1].entity == m.entity:
+            pos += alias.end()      # "X（以下简称“Y”）" names X again: read on as if it were not there
             continue
         if groups and pos > start and LIST_JOINERS.match(gap) and _same_kind(groups[-1][0], m):
             groups[-1].append(m)
@@ -90,8 +90,6 @@ def skeleton(text: str, start: int, mentions: list[Mention]) -> tuple[str, list[
     return "".join(out) + text[pos:_end(text, start)], groups
 
 
-ALIAS_OPEN = re.compile(r"^[（(](?:以下)?(?:简称|下称)?[“\"「]?$")
-ALIAS_CLOSE = re.compile(r"[”\"」]?[）)]")
 SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
