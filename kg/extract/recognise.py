@@ -146,8 +146,10 @@ def word_tags() -> dict[str, str]:
 
 
 def _glued(word: str) -> bool:
-    return len(word) > 1 and word_tags().get(word, "p") == "p" and (word[-1] in GLUE or word[0] in GLUE) \
-        and bool(HAN.match(word))
+    """A word jieba's unknown-word model made by gluing a preposition on (企业由, 经省); the
+    dictionary's own words (经济技术开发区, a suffix of the project's) are not glued."""
+    return len(word) > 1 and (word not in tokenizer_words() or word_tags().get(word) == "p") \
+        and (word[-1] in GLUE or word[0] in GLUE) and bool(HAN.match(word))
 
 
 def _is_name_token(word: str, lex: Lexicon) -> bool:
@@ -162,9 +164,30 @@ def _is_name_token(word: str, lex: Lexicon) -> bool:
     return bool(HAN.search(word) or LATIN.match(word))
 
 
+def _opens_a_name(word: str) -> bool:
+    """A word that starts a name of its own (湖南大学, 东莞…): 与 before it joins two names."""
+    return word_tags().get(word) == "nt" or any(p.cls in ("Province", "City", "District")
+                                                  for p in load_gazetteer().lookup(word))
+
+
+def _inner_verb(sent: Sentence, i: int, lex: Lexicon) -> bool:
+    """A verb inside an institution's name, after one of its nouns (工程机械智能|控制|联合实验室,
+    巨量|转移|联合实验室); never a boundary of the genre (共建, 落户)."""
+    word = sent.tokens[i][0]
+    if i == 0 or len(word) < 2 or word in lex.boundary or _glued(word) \
+            or not word_tags().get(word, "").startswith("v"):
+        return False
+    left = sent.tokens[i - 1][0]
+    return _is_name_token(left, lex) and word_tags().get(left, "n") not in ("nt", "ns", "nr", "vn")
+
+
+#: a span of time before a name (近五年, 2019年来)
+TIME_LEAD = re.compile(r"(?:近|前|过去|未来)?[0-9一二三四五六七八九十两]+(?:年|个月)(?:来|以来|间|内)?")
+
+
 def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
               stops: frozenset[int] = frozenset(), allow: frozenset[str] = frozenset(),
-              legal: bool = False) -> int:
+              legal: bool = False, verbs_inside: bool = False) -> int:
     """Start of the name whose last character is just before `end`.
 
     Walks back over name-like tokens, through a short bracket group (市北高新（南通）科技城),
@@ -184,10 +207,15 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
                 break
             start, i = sent.tokens[j][1], j - 1
             continue
+        if word == " " and i and start < end and LATIN.match(sent.tokens[i - 1][0]) \
+                and LATIN.match(sent.tokens[i + 1][0]):
+            i -= 1      # Micro LED
+            continue
         if word in CONJUNCTIONS:
             left = sent.tokens[i - 1][0] if i else ""
+            right = sent.tokens[i + 1][0]
             if s in names_end or i == 0 or not _is_name_token(left, lex) or left in lex.anaphors \
-                    or sent.tokens[i - 1][2] in names_end:
+                    or sent.tokens[i - 1][2] in names_end or _opens_a_name(right):
                 break
             start, i = s, i - 1
             continue
@@ -197,6 +225,7 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
             continue
         if word not in allow and not _is_name_token(word, lex) \
+                and not (verbs_inside and _inner_verb(sent, i, lex)) \
                 and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word) and not _glued(word)):
             if word[0] in GLUE and word_tags().get(word, "p") == "p" and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
@@ -211,11 +240,14 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
     while legal:
         first = next(((w, e) for w, s, e in sent.tokens if s == start), None)
         if not first or first[1] >= end or word_tags().get(first[0], "n")[:1] not in ("v", "d", "p", "c") \
-                or first[0] in allow:
-            break
+                or first[0] in allow or (len(first[0]) == 1 and (start == sent.start or sent.doc.text[start - 1] in PUNCT)):
+            break       # one character opening a clause is the name's own (筑|芯微电子（贵州）有限公司…)
         start = first[1]
     # a name never starts with a conjunction, a demonstrative or a bare number, nor with a
     # preposition that jieba's unknown-word model glued to it (经省产研院 → 省产研院)
+    time = TIME_LEAD.match(sent.doc.text, start, end)
+    if time and time.end() < end:
+        start = time.end()      # 近五年|火炬高新区
     while start < end and sent.doc.text[start] in "与和及这那该其此0123456789.+＋":
         start += 1
         if sent.doc.text[start - 1].isdigit() and sent.doc.text[start] in "只支个家项":
@@ -263,7 +295,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
                 continue
             walk_from = inside[0]
         legal = suffix in LEGAL_SUFFIXES
-        start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal) if walk_from in sent.token_starts
+        start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal, cls in ("Institution", "Platform"))
+                 if walk_from in sent.token_starts
                  else walk_from)
         if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
@@ -377,7 +410,9 @@ def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
     星辰|能源, 通富|微电). Known words before a trade word are a sector, not a firm (光伏能源)."""
     found = []
     known = tokenizer_words()
-    for (w1, s1, _), (w2, _, e2) in zip(sent.tokens, sent.tokens[1:]):
+    for before, (w1, s1, _), (w2, _, e2) in zip([("", 0, 0), *sent.tokens], sent.tokens, sent.tokens[1:]):
+        if w1[0] in "年月日号" and before[0].isdigit():
+            w1, s1 = w1[1:], s1 + 1     # 19|日甬芯|精密: the date's 日 is not the firm's
         if w2 in COMPANY_ENDING_WORDS and w1 not in known and 2 <= len(w1) <= 3 and HAN_WORD.fullmatch(w1) \
                 and w1[0] not in GLUE and w1[-1] not in GLUE:
             found.append(Mention(s1, e2, w1 + w2, "Company", "brand"))
@@ -685,6 +720,19 @@ def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[M
             for start, name in leftmost_longest(doc.text, names)]
 
 
+def named_after_short_names(mentions: list[Mention], repeats: list[Mention]) -> list[Mention]:
+    """A project or institution named after a firm starts with the firm's short name even where
+    the name walk stopped inside it (启衡|生物创新药研发中心项目, 启衡 read as a verb)."""
+    firms = [r for r in repeats if r.cls == "Company"]
+    out = []
+    for m in mentions:
+        firm = next((r for r in firms if r.start < m.start < r.end), None) \
+            if m.cue == "suffix" and (("Company", m.cls) in NESTING or m.cls == "Institution") else None
+        out.append(Mention(firm.start, m.end, firm.surface[:m.start - firm.start] + m.surface, m.cls, m.cue)
+                   if firm else m)
+    return out
+
+
 def leftmost_longest(text: str, words) -> list[tuple[int, str]]:
     """Non-overlapping occurrences of `words` in `text`, as a regex alternation of them, longest
     first, finds them; by str.find, as compiling that regex for each document costs more."""
@@ -779,7 +827,8 @@ def recognise(doc: Document) -> Document:
         candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
-    doc.mentions = select(first + find_repeats(doc, first, lex))
+    repeats = find_repeats(doc, first, lex)
+    doc.mentions = select(named_after_short_names(first, repeats) + repeats)
     # a name with 的 in it is a phrase (产城融合的绿色智慧新园区), unless it was quoted
     doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue == "quoted"]
     doc.mentions += find_owners(doc.mentions)

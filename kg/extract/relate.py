@@ -318,6 +318,9 @@ def place_relations(doc: Document, sink: FactSink, by_sentence: dict[int, list[M
         if entity.cls not in NAME_PLACE_CLASSES or entity.label.endswith(LEGAL_SUFFIXES):
             continue
         place = name_place(entity.label)
+        if place is not None and place.cls == "District" and not entity.label.startswith(place.name) \
+                and not any(a.name in regions for a in gaz.ancestors(place)):
+            continue    # 金阳科技产业园 in an article on 贵阳 is not in 金阳县 of Sichuan
         if place is not None:
             sink.add(key, "locatedIn", _ensure_region(doc, place), first_sentence.get(key, -1), 0.7, "name-place")
 

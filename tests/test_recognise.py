@@ -1,0 +1,47 @@
+"""Stage 3, recognise: where names begin and end, in sentences of the genre."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract
+from kg.model import Document
+
+
+def names(text: str) -> dict[str, str]:
+    doc = extract(Document(id="t", source="t", text=text))
+    return {m.surface: m.cls for m in doc.mentions if m.cue != "anaphor"}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    # a dictionary word that opens with 经/由/在 is not a preposition glued on by jieba
+    ("株洲经济技术开发区管理委员会发布了通知。", "株洲经济技术开发区管理委员会", "GovernmentBody"),
+    # 与 before a name of its own (a university, a place) joins two names
+    ("华曦重工与中南大学签署协议。", "中南大学", "Institution"),
+    ("星途精密与惠州仲恺高新技术产业开发区管理委员会签署协议。", "惠州仲恺高新技术产业开发区管理委员会", "GovernmentBody"),
+    # ...but 与 inside one name stays (船舶与海洋工程)
+    ("江苏省船舶与海洋工程装备技术创新中心成立。", "江苏省船舶与海洋工程装备技术创新中心", "Institution"),
+    # verbs inside an institution's name
+    ("双方共建新能源汽车热管理联合实验室。", "新能源汽车热管理联合实验室", "Institution"),
+    ("企业与高校共建Mini LED巨量转移联合实验室。", "Mini LED巨量转移联合实验室", "Institution"),
+    # roles, dates and spans of time before a name are not part of it
+    ("老股东苏州元禾创投继续跟投。", "苏州元禾创投", "Company"),
+    ("5月8日晶科精密股价上涨。", "晶科精密", "Company"),
+    ("近三年张江高新区新增企业300家。", "张江高新区", "Park"),
+    # one character opening the sentence is the firm's own, even when jieba reads a verb
+    ("筑芯微电子（贵州）有限公司今年投产。", "筑芯微电子（贵州）有限公司", "Company"),
+])
+def test_name_boundaries(text, name, cls):
+    found = names(text)
+    assert found.get(name) == cls, found
+
+
+def test_a_project_named_after_a_firm_starts_with_its_short_name():
+    found = names("北京启明生物医药有限公司（以下简称“启明生物”）将投资。启明生物创新药研发中心项目总投资5亿元。")
+    assert found.get("启明生物创新药研发中心项目") == "Project", found
+
+
+def test_a_short_district_name_far_from_the_article_places_nothing():
+    doc = extract(Document(id="t", source="t", text="贵阳市高新区。金阳科技产业园发展迅速。"))
+    located = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
+               if f.relation == "locatedIn"}
+    assert not any(s == "金阳科技产业园" for s, _ in located), located
