@@ -50,3 +50,11 @@ def test_keys_and_iris():
     assert "苏锡通|园" in park_cores("苏锡通科技产业园区")
     assert slug("江苏 涵润#1/\"x\"") == slug("江苏涵润#1/x")
     assert all(c not in slug("a b<c>\"#/") for c in ' <>"#/')
+
+
+def test_gai_yuan_points_back_to_the_park_just_named():
+    doc = extract(Document("d", "d", "合肥高新区今年引进企业120家。区内的云谷数字产业园开园。"
+                                     "该园由合肥高新建设投资集团有限公司负责开发建设和运营。"))
+    developed = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
+                 if f.relation == "developedBy"}
+    assert developed == {("云谷数字产业园", "合肥高新建设投资集团有限公司")}, developed

@@ -71,6 +71,7 @@ class Lexicon:
     industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
     industry_tail: re.Pattern          # cues after one
     tail_only_leads: frozenset[str]    # lead cues that frame industries only before a tail cue
+    one_item_leads: frozenset[str]     # lead cues that frame a single sector after an organisation
     anaphor_words: frozenset[str]      # the words find_anaphors starts from
 
 
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
         industry_tail=re.compile("|".join(f"(?:{r['cue']})" for r in frames if r["side"] == "tail")),
         tail_only_leads=frozenset(f"lead{n}" for n, r in enumerate(frames)
                                   if r["side"] == "lead" and r["needs_tail"] == "yes"),
+        one_item_leads=frozenset(f"lead{n}" for n, r in enumerate(frames) if r["one_item"] == "yes"),
         anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES)
         | {r["suffix"] for r in suffixes if r["class"] in LAST_OF_CLASS},
     )
@@ -617,6 +619,17 @@ def _names_an_entity(item: str, lex: Lexicon) -> bool:
     return _final_suffix(item, lex) is not None or bool(load_gazetteer().lookup(item))
 
 
+ORGANISATIONS = frozenset({"Company", "Fund", "Institution", "Platform", "Project"})
+COMPANY_SUBJECT = re.compile(r"(?:该公司|该企业|公司|企业|其)[^，。；]{0,4}$")
+
+
+def _after_an_organisation(sent: Sentence, position: int, names: list[Mention]) -> bool:
+    """An organisation's own work (⟦C⟧主攻A; 该公司主要从事A), not a park's or a city's."""
+    offset = sent.start + position
+    return any(m.cls in ORGANISATIONS and m.end <= offset for m in names) \
+        or bool(COMPANY_SUBJECT.search(sent.text, 0, position))
+
+
 def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -> list[Mention]:
     """Industries that a focus cue frames, whether the lexicon knows them or not: the items of
     "聚焦A、B等未来产业", "以A、B为主导", "主攻A和B" (cues: kg/rules/industry_frames.tsv)."""
@@ -638,7 +651,8 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
             stop = sep.start() if sep else len(body)
             items.append((sent.start + start + pos, FRAME_WORK.sub("", body[pos:stop])))
             pos = sep.end() if sep else pos
-        if len(items) < 2 and not tail:
+        if len(items) < 2 and not tail and not (lead.lastgroup in lex.one_item_leads and len(items[0][1]) <= 10
+                                                and _after_an_organisation(sent, lead.start(), names)):
             continue
         if any(not 2 <= len(item) <= 12 or _starts_with_verb(sent, s) or _descriptive(item, lex, industries=False)
                or word_tags().get(item, "n")[:1] == "v" or _names_an_entity(item, lex) for s, item in items):

@@ -209,9 +209,9 @@ def resolve(doc: Document) -> Document:
     for m in sorted(doc.mentions, key=lambda m: m.start):
         kind = lex.anaphors.get(m.surface)
         if kind == "park_anaphor":
-            # "这个…产业园" points back to the park just named; a bare 园区 to the article's park
-            m.entity = last_park if last_park and DEMONSTRATIVE.search(doc.text[max(0, m.start - 12):m.start]) \
-                else main
+            # "这个…产业园", 该园 point back to the park just named; a bare 园区 to the article's park
+            pointing = m.surface.startswith(("该园", "此园", "这个")) or DEMONSTRATIVE.search(doc.text[max(0, m.start - 12):m.start])
+            m.entity = last_park if last_park and pointing else main
         elif m.cls == "Park" and m.entity:
             last_park = m.entity
         elif kind == "city_anaphor":
