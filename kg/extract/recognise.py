@@ -281,6 +281,10 @@ COMPANY_WORDS = frozenset({"开发", "建设", "投资", "发展", "运营", "�
                            "咨询", "制造", "研发", "创新", "孵化", "经营", "设计", "检测", "运输", "引导"})
 
 
+#: verbs that project names are made of (…晶圆制造项目, …研发中心项目)
+PROJECT_WORDS = frozenset({"制造", "研发", "检测", "设计", "生产"})
+
+
 def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found: list[Mention] = []
     ends: set[int] = set()
@@ -288,7 +292,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for s_abs, e_abs, suffix in matches:
         cls = lex.suffix_class[suffix]
         stops = frozenset(e for s2, e, suf in matches if e <= s_abs and (lex.suffix_class[suf], cls) not in NESTING)
-        allow = COMPANY_WORDS if cls in ("Company", "Fund") else frozenset()
+        allow = COMPANY_WORDS if cls in ("Company", "Fund") else PROJECT_WORDS if cls == "Project" else frozenset()
         walk_from = s_abs
         if s_abs not in sent.token_starts:
             # the suffix ends a longer token (理工大学): walk on from that token's start

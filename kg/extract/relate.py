@@ -226,9 +226,14 @@ def renamed_places(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                     sink.add(new, "partnersWith", other, i, f.confidence, "renamed-place")
 
 
+#: projects that run across places (沪苏通铁路, 南通城市地铁1号线) are in no park
+LINES = ("铁路", "地铁", "号线", "高速", "高速公路", "公路", "大桥", "隧道", "轨道交通", "城际")
+
+
 def hosted_by_main_park(doc: Document, sink: FactSink, by_sentence: dict[int, list[Mention]]) -> None:
     """In an article about one park, a firm, project or platform named in the same sentence as
-    the park (or 园区) and given no other host is taken to be in it; developers are not."""
+    the park (or 园区) and given no other host is taken to be in it, and so is every project with
+    an investment figure and no other host; developers are not."""
     main = main_park(doc)
     if main is None:
         return
@@ -243,11 +248,22 @@ def hosted_by_main_park(doc: Document, sink: FactSink, by_sentence: dict[int, li
         for key in sorted(keys - placed - excluded):
             if doc.entities[key].cls in ("Company", "Platform", "Park", "Institution"):
                 sink.add(main, "hosts", key, index, 0.45, "main-park-sentence")
+    # a project with an investment figure is built somewhere: in the park, unless it is a line
+    # across places
+    invested = {key for key, _, _ in doc.amounts}
+    for index, mentions in sorted(by_sentence.items()):
+        for m in mentions:
+            if m.entity in invested and m.entity not in placed and m.entity not in excluded \
+                    and doc.entities[m.entity].cls == "Project" and not any(line in doc.entities[m.entity].label for line in LINES):
+                sink.add(main, "hosts", m.entity, index, 0.4, "main-park-project")
+                placed.add(m.entity)
 
 
 def owners_hosted(doc: Document, sink: FactSink) -> None:
-    """The park that hosts a project named after its company hosts the company too."""
-    owner_of = {}
+    """The park that hosts a project hosts the company the project is named after, or that
+    builds it (项目由X投资建设，选址P)."""
+    owner_of = {f.object: f.subject for f in doc.facts if f.relation == "investsIn" and f.rule.startswith("invest-buil")
+                and doc.entities[f.subject].cls == "Company"}
     for m in doc.mentions:
         if m.cue == "nested":
             project = next((p.entity for p in doc.mentions if p.cue != "nested" and p.start == m.start
@@ -257,6 +273,20 @@ def owners_hosted(doc: Document, sink: FactSink) -> None:
     for f in list(doc.facts):
         if f.relation == "hosts" and f.object in owner_of:
             sink.add(f.subject, "hosts", owner_of[f.object], f.sentence, f.confidence, "project-owner")
+
+
+def hosted_by_name(doc: Document, sink: FactSink) -> None:
+    """A platform, institution or project named after a park is in it (贵阳高新区大数据双创孵化器,
+    丝路软件城人工智能加速器); "市北科技城项目" is the park itself."""
+    suffixes = lexicon().suffix_class
+    parks = sorted(((name, key) for key, e in doc.entities.items() if e.cls == "Park"
+                    for name in (e.label, *e.aliases) if len(name) >= 3), key=lambda nk: -len(nk[0]))
+    for key, entity in doc.entities.items():
+        if entity.cls in ("Platform", "Institution", "Project"):
+            park = next((p for name, p in parks if entity.label.startswith(name)
+                         and len(entity.label) - len(name) >= 2 and entity.label[len(name):] not in suffixes), None)
+            if park:
+                sink.add(park, "hosts", key, -1, 0.7, "hosted-by-name")
 
 
 def hosted_through_parks(doc: Document, sink: FactSink) -> None:
@@ -447,8 +477,9 @@ def relate(doc: Document) -> Document:
     captions(doc, sink, by_sentence)
     park_in_city(doc, sink)
     name_industries(doc, sink)
+    attach_amounts(doc, by_sentence)
+    hosted_by_name(doc, sink)
     hosted_by_main_park(doc, sink, by_sentence)
     owners_hosted(doc, sink)
     hosted_through_parks(doc, sink)
-    attach_amounts(doc, by_sentence)
     return doc

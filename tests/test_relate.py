@@ -1,0 +1,33 @@
+"""Stage 5, relate: the document-level inferences beyond the pattern table (kg/rules/relations.tsv,
+whose rows test themselves in test_rules.py)."""
+from __future__ import annotations
+
+from kg.extract import extract
+from kg.model import Document
+
+
+def facts(text: str, relation: str) -> set[tuple[str, str]]:
+    doc = extract(Document("d", "d", text))
+    return {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
+            if f.relation == relation}
+
+
+PARK_REPORT = ("合肥高新区上半年工作总结。今年以来，合肥高新区新签约项目42个。"
+               "总投资12亿元的华拓汽车一体化压铸件项目进入设备安装阶段。"
+               "沪苏通铁路二期项目总投资80亿元，年内开工。")
+
+
+def test_a_project_with_an_investment_figure_is_in_the_articles_park():
+    hosted = facts(PARK_REPORT, "hosts")
+    assert ("合肥高新区", "华拓汽车一体化压铸件项目") in hosted
+    assert not any(o.startswith("沪苏通铁路") for _, o in hosted)
+
+
+def test_a_platform_named_after_a_park_is_in_it():
+    hosted = facts("成都高新区今年新增孵化器5家，成都高新区人工智能加速器已入孵企业30家。", "hosts")
+    assert ("成都高新区", "成都高新区人工智能加速器") in hosted
+
+
+def test_the_builder_of_a_project_sited_in_a_park_is_in_it():
+    hosted = facts("华芯12英寸晶圆制造项目由陕西华芯半导体有限公司投资建设，选址西安高新区草堂科技产业基地。", "hosts")
+    assert {("草堂科技产业基地", "华芯12英寸晶圆制造项目"), ("草堂科技产业基地", "陕西华芯半导体有限公司")} <= hosted
