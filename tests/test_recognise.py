@@ -45,3 +45,8 @@ def test_a_short_district_name_far_from_the_article_places_nothing():
     located = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
                if f.relation == "locatedIn"}
     assert not any(s == "金阳科技产业园" for s, _ in located), located
+
+
+def test_a_plus_joins_two_kinds_of_thing_not_one_name():
+    found = names("园区探索“研究院+基金+产业园”模式。")
+    assert not any("+" in name for name in found), found

@@ -58,3 +58,8 @@ def test_gai_yuan_points_back_to_the_park_just_named():
     developed = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
                  if f.relation == "developedBy"}
     assert developed == {("云谷数字产业园", "合肥高新建设投资集团有限公司")}, developed
+
+
+def test_you_chen_gives_the_sentences_subject_a_second_name():
+    found = entities("张江高科技园区地处上海市浦东新区中部，又称“张江药谷”。张江药谷今年引进企业80家。")
+    assert "张江药谷" in found["张江高科技园区"]

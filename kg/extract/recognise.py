@@ -26,7 +26,7 @@ from ..model import Document, Mention
 from .gazetteer import load_gazetteer
 from .prefilter import requirements, satisfied
 
-PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/")
+PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/+＋")
 OPEN, CLOSE = "（(", "）)"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
@@ -172,24 +172,13 @@ def _opens_a_name(word: str) -> bool:
                                                   for p in load_gazetteer().lookup(word))
 
 
-def _inner_verb(sent: Sentence, i: int, lex: Lexicon) -> bool:
-    """A verb inside an institution's name, after one of its nouns (工程机械智能|控制|联合实验室,
-    巨量|转移|联合实验室); never a boundary of the genre (共建, 落户)."""
-    word = sent.tokens[i][0]
-    if i == 0 or len(word) < 2 or word in lex.boundary or _glued(word) \
-            or not word_tags().get(word, "").startswith("v"):
-        return False
-    left = sent.tokens[i - 1][0]
-    return _is_name_token(left, lex) and word_tags().get(left, "n") not in ("nt", "ns", "nr", "vn")
-
-
 #: a span of time before a name (近五年, 2019年来)
 TIME_LEAD = re.compile(r"(?:近|前|过去|未来)?[0-9一二三四五六七八九十两]+(?:年|个月)(?:来|以来|间|内)?")
 
 
 def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
               stops: frozenset[int] = frozenset(), allow: frozenset[str] = frozenset(),
-              legal: bool = False, verbs_inside: bool = False) -> int:
+              legal: bool = False) -> int:
     """Start of the name whose last character is just before `end`.
 
     Walks back over name-like tokens, through a short bracket group (市北高新（南通）科技城),
@@ -227,7 +216,6 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
             continue
         if word not in allow and not _is_name_token(word, lex) \
-                and not (verbs_inside and _inner_verb(sent, i, lex)) \
                 and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word) and not _glued(word)):
             if word[0] in GLUE and word_tags().get(word, "p") == "p" and _is_name_token(word[1:], lex):
                 start = s + 1    # 经省|产研院: keep what follows the glued preposition
@@ -301,8 +289,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
                 continue
             walk_from = inside[0]
         legal = suffix in LEGAL_SUFFIXES
-        start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal, cls in ("Institution", "Platform"))
-                 if walk_from in sent.token_starts
+        start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal) if walk_from in sent.token_starts
                  else walk_from)
         if cls == "Fund":
             start = _through_fund_size(sent, start, lex, ends)
@@ -381,7 +368,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
     """A quoted name directly after an organisation is a platform or brand of it."""
     found = []
     ends = {m.end: m for m in before if m.cls in ("Institution", "Company", "Park")}
-    for match in re.finditer(r"“([^“”，。、—]{2,30})”", sent.text) if "“" in sent.text else ():
+    for match in re.finditer(r"“([^“”，。、—+＋]{2,30})”", sent.text) if "“" in sent.text else ():
         s = sent.start + match.start()
         name = match.group(1)
         cls = _class_by_ending(name, lex, company_endings=False)

@@ -1,7 +1,7 @@
 """Stage 4, resolve: merge the mentions that name the same entity.
 
 Two mentions are one entity when (in this order of evidence):
-  * the text says so: "X（以下简称“Y”）", "X（简称Y）", "X(Y)";
+  * the text says so: "X（以下简称“Y”）", "X（简称Y）", "X(Y)", "X…，又称“Y”";
   * they are the same place in the gazetteer (南通 = 南通市);
   * one is the other without a leading place name (南通市北高新区 = 市北高新区);
   * companies with the same core once legal form, brackets and place are dropped
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from urllib.parse import quote
@@ -27,6 +28,7 @@ PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高�
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
 STEM_NOISE = ("科技", "产业", "高新")
+NICKNAME = re.compile(r"(?:又称|又名|亦称|俗称|别称)[“\"「]?$")
 APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
 DEMONSTRATIVE_HEAD = re.compile(r"^(?:该|此|这家|这个|这支|这座|本)")
@@ -177,6 +179,16 @@ def resolve(doc: Document) -> Document:
     for a, b in zip(order, order[1:]):
         if APPOSITION.match(doc.text[mentions[a].end:mentions[b].start]) and mentions[a].cls == mentions[b].cls:
             uf.union(a, b)
+
+    # "东湖高新区地处武汉市东南部，又称“中国光谷”": a second name of what the sentence is about
+    starts = [sent.start for sent in doc.sentences]
+    for b in order:
+        if NICKNAME.search(doc.text, max(0, mentions[b].start - 4), mentions[b].start):
+            opening = starts[bisect_right(starts, mentions[b].start) - 1]
+            a = next((i for i in order if opening <= mentions[i].start < mentions[b].start
+                      and mentions[i].cls not in REGION_CLASSES), None)
+            if a is not None and _compatible(mentions[a].cls, mentions[b].cls):
+                uf.union(a, b)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(mentions)):
