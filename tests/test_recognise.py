@@ -50,3 +50,18 @@ def test_a_short_district_name_far_from_the_article_places_nothing():
 def test_a_plus_joins_two_kinds_of_thing_not_one_name():
     found = names("园区探索“研究院+基金+产业园”模式。")
     assert not any("+" in name for name in found), found
+
+
+@pytest.mark.parametrize("text, name", [
+    # a project named from the clause start begins after the last word no name holds
+    ("华海生物将在临港生物医药产业园建设海洋多糖药物产业化项目，总投资9.8亿元。", "海洋多糖药物产业化项目"),
+    # a name given its amount ends with its suffix, not with the adverb after it
+    ("总投资45亿元的年产20GWh储能电池项目就此正式投产。", "年产20GWh储能电池项目"),
+])
+def test_names_an_amount_is_given_to(text, name):
+    assert names(text).get(name) == "Project", names(text)
+
+
+def test_a_firm_named_before_its_funding_round_ends_before_it():
+    found = names("该基金领投星驰动力B轮融资，本轮融资额达8亿元。")
+    assert found.get("星驰动力") == "Company", found

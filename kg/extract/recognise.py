@@ -385,6 +385,10 @@ AMOUNT_OF = re.compile(
 AMOUNT_OF_NEEDS = requirements(AMOUNT_OF)
 
 
+#: what follows a firm's name when the text speaks of its funding (锐驰动力|B轮融资)
+FINANCING_ROUND = re.compile(r"^(?:[A-E]\+?轮|Pre-[A-E]轮|天使轮|种子轮|战略|融资|新一轮)$")
+
+
 def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
     """End of the name that starts at `start`: name-like tokens up to a boundary, at most 12 characters."""
     end = start
@@ -392,7 +396,7 @@ def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
         if s < start:
             continue
         if s != end or not (_is_name_token(word, lex) or ORDINAL.match(word) or word in COMPANY_WORDS) \
-                or e - start > 12:
+                or e - start > 12 or FINANCING_ROUND.match(word):
             break
         end = e
     return end
@@ -450,6 +454,8 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     found = []
     for match in PROJECT_WITH_AMOUNT.finditer(sent.text):
         name, s = match.group(1), sent.start + match.start(1)
+        s = _after_last_boundary(sent, s, s + len(name), lex)
+        name = sent.doc.text[s:sent.start + match.end(1)]
         if not PROJECT_STATES.search(name) and not _descriptive(name[:-2], lex) and not _starts_with_verb(sent, s):
             found.append(Mention(s, s + len(name), name, "Project", "amount"))
     if not satisfied(AMOUNT_OF_NEEDS, sent.text):
@@ -457,7 +463,7 @@ def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     for match in AMOUNT_OF.finditer(sent.text):
         name = match.group(1)
         s = sent.start + match.start(1)
-        name = _cut_at_boundary(sent, s, name, lex)
+        name = _up_to_last_suffix(_cut_at_boundary(sent, s, name, lex), lex)
         first = next((w for w, ts, _ in sent.tokens if ts == s), "")
         if first in lex.boundary or _descriptive(name, lex, industries=False) or not HAN.search(name) \
                 or COUNTED.search(name):
@@ -473,6 +479,20 @@ def _cut_at_boundary(sent: Sentence, start: int, name: str, lex: Lexicon) -> str
         if start < s < start + len(name) and word not in CONJUNCTIONS and (word in lex.boundary or word in GLUE):
             return name[: s - start]
     return name
+
+
+def _after_last_boundary(sent: Sentence, start: int, end: int, lex: Lexicon) -> int:
+    """Where a name read from the clause start really starts: after the last word that cannot be
+    in a name ("蓝鲸生物将在蓝谷产业园建设|褐藻寡糖海洋药物产业化项目")."""
+    cut = max((e for w, s, e in sent.tokens if start < s and e < end - 4 and w not in CONJUNCTIONS
+               and (w in lex.boundary or w in GLUE)), default=start)
+    return cut
+
+
+def _up_to_last_suffix(name: str, lex: Lexicon) -> str:
+    """A name ends with its last suffix ("年产20GWh动力电池项目|就此"), if it has one."""
+    ends = [m.end() for m in lex.suffix_re.finditer(name)]
+    return name[:ends[-1]] if ends and len(name) - ends[-1] <= 4 else name
 
 
 def _final_suffix(name: str, lex: Lexicon) -> re.Match | None:
