@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .. import rules
 from ..model import Document, Mention
@@ -50,9 +50,10 @@ GLUE = set("由在与和的是经从对向将被把给为")
 STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "m", "q", "y", "e", "o", "z", "ad", "an")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """The rule tables, compiled once per process."""
+    """The rule tables, compiled once per process (hashed as the one object it is, so that
+    answers about a word under it can be remembered)."""
 
     suffix_re: re.Pattern
     suffix_class: dict[str, str]
@@ -66,6 +67,7 @@ class Lexicon:
     list_heads: tuple[tuple[str, str], ...]
     abbreviations: dict[str, str]
     cues: tuple[tuple[re.Pattern, str, str], ...]
+    any_cue: re.Pattern                # one of the cues: most sentences have none
     descriptor_re: re.Pattern          # descriptors and anaphors, longest first
     descriptive_re: re.Pattern         # the same and industry names
     industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
@@ -100,6 +102,7 @@ def lexicon() -> Lexicon:
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
         cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
+        any_cue=re.compile("|".join(f"(?:{r['cue']})" for r in rules.load_table("name_cues"))),
         descriptor_re=re.compile(_alternation(descriptors)),
         descriptive_re=re.compile(_alternation(descriptors | set(industries))),
         industry_leads=re.compile("|".join(f"(?P<lead{n}>{r['cue']})" for n, r in enumerate(frames)
@@ -118,9 +121,19 @@ class Sentence:
     def __init__(self, doc: Document, start: int, end: int, tokens: list[tuple[str, int, int]]):
         self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
         self.text = doc.text[start:end]
-        self.token_starts = {s for _, s, _ in tokens}
-        self._index_ending_at = {e: i for i, (_, _, e) in enumerate(tokens)}
-        self.token_ends = set(self._index_ending_at)
+
+    # worked out for the sentences a finder asks about: most are asked nothing
+    @cached_property
+    def token_starts(self) -> set[int]:
+        return {s for _, s, _ in self.tokens}
+
+    @cached_property
+    def _index_ending_at(self) -> dict[int, int]:
+        return {e: i for i, (_, _, e) in enumerate(self.tokens)}
+
+    @cached_property
+    def token_ends(self) -> set[int]:
+        return set(self._index_ending_at)
 
     def token_ending_at(self, end: int) -> int | None:
         return self._index_ending_at.get(end)
@@ -145,11 +158,13 @@ def word_tags() -> dict[str, str]:
     return tags
 
 
+@lru_cache(maxsize=2**16)
 def _glued(word: str) -> bool:
     return len(word) > 1 and word_tags().get(word, "p") == "p" and (word[-1] in GLUE or word[0] in GLUE) \
         and bool(HAN.match(word))
 
 
+@lru_cache(maxsize=2**16)
 def _is_name_token(word: str, lex: Lexicon) -> bool:
     if word in lex.boundary or not PUNCT.isdisjoint(word):
         return False
@@ -395,6 +410,8 @@ def tokenizer_words() -> frozenset[str]:
 def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """Names marked by their context (name_cues.tsv): "X的入驻", "成立全资子公司Y"."""
     found = []
+    if not lex.any_cue.search(sent.text):
+        return found
     for pattern, side, cls in lex.cues:
         for match in pattern.finditer(sent.text):
             if side == "left":
@@ -774,7 +791,9 @@ def recognise(doc: Document) -> Document:
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)
-        chosen = select(chosen + find_cued(sent, lex) + find_brands(sent, lex))
+        cued = find_cued(sent, lex) + find_brands(sent, lex)
+        if cued:        # what select chose it chooses again
+            chosen = select(chosen + cued)
         framed = find_framed_industries(sent, lex, chosen)
         candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
