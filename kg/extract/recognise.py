@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from .. import rules
 from ..model import Document, Mention
@@ -121,19 +121,11 @@ class Sentence:
     def __init__(self, doc: Document, start: int, end: int, tokens: list[tuple[str, int, int]]):
         self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
         self.text = doc.text[start:end]
-
-    # worked out for the sentences a finder asks about: most are asked nothing
-    @cached_property
-    def token_starts(self) -> set[int]:
-        return {s for _, s, _ in self.tokens}
-
-    @cached_property
-    def _index_ending_at(self) -> dict[int, int]:
-        return {e: i for i, (_, _, e) in enumerate(self.tokens)}
-
-    @cached_property
-    def token_ends(self) -> set[int]:
-        return set(self._index_ending_at)
+        # the words for the finders that look for given words: most sentences have none of them
+        self.words, starts, ends = zip(*tokens) if tokens else ((), (), ())
+        self.token_starts = set(starts)
+        self._index_ending_at = dict(zip(ends, range(len(ends))))
+        self.token_ends = set(ends)
 
     def token_ending_at(self, end: int) -> int | None:
         return self._index_ending_at.get(end)
@@ -328,10 +320,12 @@ def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon)
 def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
     gaz = load_gazetteer()
     found = []
-    for word, s, e in sent.tokens:
-        places = gaz.lookup(word) if word in gaz else None
-        if places and not _embedded_short_form(sent, word, s, places[0]):
-            found.append(Mention(s, e, word, places[0].cls, "place"))
+    names = gaz.names()
+    if not names.isdisjoint(sent.words):
+        for word, s, e in sent.tokens:
+            places = gaz.lookup(word) if word in names else None
+            if places and not _embedded_short_form(sent, word, s, places[0]):
+                found.append(Mention(s, e, word, places[0].cls, "place"))
     pairs = re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地", sent.text) \
         if "两地" in sent.text else ()
     for match in pairs:
@@ -391,6 +385,8 @@ def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """A firm's short name: a word jieba does not know followed by a trade word (钰泰|半导体,
     星辰|能源, 通富|微电). Known words before a trade word are a sector, not a firm (光伏能源)."""
     found = []
+    if COMPANY_ENDING_WORDS.isdisjoint(sent.words):
+        return found
     known = tokenizer_words()
     for (w1, s1, _), (w2, _, e2) in zip(sent.tokens, sent.tokens[1:]):
         if w2 in COMPANY_ENDING_WORDS and w1 not in known and 2 <= len(w1) <= 3 and HAN_WORD.fullmatch(w1) \
@@ -644,6 +640,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
     管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
+    if lex.anaphor_words.isdisjoint(sent.words):
+        return found
     tokens = sent.tokens
     for i, (word, s, e) in enumerate(tokens):
         if word not in lex.anaphor_words:
