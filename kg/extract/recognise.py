@@ -40,6 +40,7 @@ COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生�
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
                    "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
 COMPANY_ENDING_WORDS = frozenset(COMPANY_ENDINGS)
+COMPANY_ENDINGS_LONGEST_FIRST = tuple(sorted(COMPANY_ENDINGS, key=len, reverse=True))
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
 ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
@@ -425,6 +426,7 @@ def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
 
 #: "——澜芯半导体12英寸功率器件晶圆制造项目，总投资45亿元": a project named from the clause start
 PROJECT_WITH_AMOUNT = re.compile(r"(?:^|(?<=[—，：:、；]))([^、，。；：“”\s—（）()]{4,40}?项目)[，,]?(?:计划)?(?:总投资|投资总额)")
+PROJECT_WITH_AMOUNT_NEEDS = requirements(PROJECT_WITH_AMOUNT)
 COUNTED = re.compile(r"[0-9一二三四五六七八九十]+[个家批项只]$")
 #: what a run of projects is, not what one project is called (签约项目, 在建项目)
 PROJECT_STATES = re.compile(r"签约|开工|在建|竣工|投产|推进|实施|谋划|储备|招引|引进")
@@ -433,7 +435,9 @@ PROJECT_STATES = re.compile(r"签约|开工|在建|竣工|投产|推进|实施|�
 def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """Names an amount is given to: "总投资5亿元的X", "X项目，总投资5亿元"."""
     found = []
-    for match in PROJECT_WITH_AMOUNT.finditer(sent.text):
+    # the pattern tries every start in the sentence: only where its words occur
+    projects = PROJECT_WITH_AMOUNT.finditer(sent.text) if satisfied(PROJECT_WITH_AMOUNT_NEEDS, sent.text) else ()
+    for match in projects:
         name, s = match.group(1), sent.start + match.start(1)
         if not PROJECT_STATES.search(name) and not _descriptive(name[:-2], lex) and not _starts_with_verb(sent, s):
             found.append(Mention(s, s + len(name), name, "Project", "amount"))
@@ -732,7 +736,7 @@ def short_company_names(name: str, text: str) -> list[str]:
     name = re.sub(r"[（(][^）)]*[）)]$", "", name)
     short = strip_place_prefix(name, text)
     forms = [short] if len(short) >= 2 else []
-    for ending in sorted(COMPANY_ENDINGS, key=len, reverse=True):
+    for ending in COMPANY_ENDINGS_LONGEST_FIRST:
         rest = short[: -len(ending)]
         if short.endswith(ending) and len(rest) >= 2 and text.count(rest) > text.count(short):
             forms.append(rest)
@@ -746,9 +750,15 @@ def place_prefix_splits(name: str) -> list[str]:
     "上海市北高新集团" → ["北高新集团", "市北高新集团"]: the text alone cannot say which
     cut is right, so callers try every one.
     """
+    return list(_place_prefix_splits(name))
+
+
+@lru_cache(maxsize=2**16)
+def _place_prefix_splits(name: str) -> tuple[str, ...]:
+    """place_prefix_splits, worked out once per name: names recur."""
     gaz, lex = load_gazetteer(), lexicon()
-    return [name[n:] for n in range(min(len(name) - 2, 8), 1, -1)
-            if gaz.lookup(name[:n]) and name[n:] not in lex.suffix_class and name[n:] not in lex.anaphors]
+    return tuple(name[n:] for n in range(min(len(name) - 2, 8), 1, -1)
+                 if name[:n] in gaz and name[n:] not in lex.suffix_class and name[n:] not in lex.anaphors)
 
 
 def strip_place_prefix(name: str, text: str = "") -> str:
