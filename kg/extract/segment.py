@@ -77,19 +77,18 @@ class Tokenizer(jieba.Tokenizer):
             yield from self.words(jieba.strdecode(sentence))
 
     def words(self, sentence: str) -> list[str]:
-        """The default cut as a list, without a generator's cost per word."""
+        """The default cut as a list, without a generator's cost per word. A split at a pattern's
+        matches puts them at the odd places, so no block is matched again."""
         words = []
-        for block in jieba.re_han_default.split(sentence):
-            if not block:
-                continue
-            if jieba.re_han_default.match(block):
+        for n, block in enumerate(jieba.re_han_default.split(sentence)):
+            if n % 2:
                 words += self._cut_han(block)
-                continue
-            for part in jieba.re_skip_default.split(block):
-                if jieba.re_skip_default.match(part):
-                    words.append(part)
-                else:
-                    words += part
+            elif block:
+                for k, part in enumerate(jieba.re_skip_default.split(block)):
+                    if k % 2:
+                        words.append(part)
+                    else:
+                        words += part
         return words
 
     def _cut_han(self, block: str) -> list[str]:
