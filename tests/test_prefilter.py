@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from kg.extract import extract
-from kg.extract.prefilter import RuleIndex, marker_letters, requirements, satisfied
+from kg.extract.prefilter import RuleIndex, requirements, satisfied
 from kg.extract.relate import compile_pattern, mentions_by_sentence, relation_rules, rule_index, skeleton
 from kg.model import Document
 from kg.read import read_documents
@@ -100,7 +100,3 @@ def test_prefiltered_matches_equal_all_matches_on_mutated_skeletons(skeletons):
             assert _matches(index.candidates(mutated), mutated) == _matches(relation_rules(), mutated), mutated
             tried += 1
     assert tried > 500
-
-
-def test_marker_letters():
-    assert marker_letters("⟦CJ#0⟧与⟦P#1⟧") == {frozenset("CJ"), frozenset("P")}

@@ -16,14 +16,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from functools import lru_cache
 from re import _constants as sre
 from re import _parser as sre_parse
 from typing import Sequence, Union
 
 Atom = Union[str, frozenset]
 Clause = frozenset
-#: a marker in a skeleton: its class letters
-MARKER_LETTERS = re.compile(r"⟦([A-Z]+)#")
 #: the characters markers are written with: every skeleton with a marker has them
 MARKUP = frozenset("⟦⟧#")
 #: at most this many clauses are kept for "one of these alternatives matched"
@@ -46,21 +45,23 @@ def _check_order(clause: Clause) -> tuple[bool, int]:
     return True, 0
 
 
-def satisfied(clauses: Sequence[Clause], text: str, markers: set[frozenset] | None = None) -> bool:
-    """Whether `text` (a skeleton) meets every clause; `markers`: its markers' letters, if known."""
-    if markers is None:
-        markers = marker_letters(text)
+def satisfied(clauses: Sequence[Clause], text: str) -> bool:
+    """Whether `text` meets every clause."""
+    return condition(tuple(clauses)).match(text) is not None
+
+
+@lru_cache(maxsize=None)
+def condition(clauses: tuple[Clause, ...]) -> re.Pattern:
+    """The clauses as one regex that matches at the start of every text meeting them all, and
+    only there: a look-ahead a clause, whose alternatives are keywords and markers
+    ``⟦[letters]+#`` (a marker all of whose letters are among them). One call of the regex
+    engine decides what a loop over clauses and markers would."""
+    lookaheads = []
     for clause in clauses:
-        for atom in clause:
-            if atom in text if isinstance(atom, str) else any(letters <= atom for letters in markers):
-                break
-        else:
-            return False
-    return True
-
-
-def marker_letters(text: str) -> set[frozenset]:
-    return {frozenset(m) for m in MARKER_LETTERS.findall(text)}
+        alternatives = sorted(re.escape(atom) if isinstance(atom, str) else f"⟦[{''.join(sorted(atom))}]+#"
+                              for atom in clause)
+        lookaheads.append(f"(?=.*?(?:{'|'.join(alternatives)}))")
+    return re.compile("".join(lookaheads), re.DOTALL)
 
 
 def _char(op, av) -> str | None:
@@ -167,6 +168,7 @@ class RuleIndex:
         """`rules`: objects with a compiled `pattern`."""
         self.rules = tuple(rules)
         self.needs = tuple(requirements(rule.pattern) for rule in self.rules)
+        self.conditions = tuple(map(condition, self.needs))
         self.unkeyed: list[int] = []
         self.by_key: dict[str, list[int]] = defaultdict(list)
         for n, clauses in enumerate(self.needs):
@@ -185,5 +187,4 @@ class RuleIndex:
         present.update(text[i:i + 2] for i in range(len(text) - 1))
         for key in self.by_key.keys() & present:
             found.update(self.by_key[key])
-        markers = marker_letters(text)
-        return [self.rules[n] for n in sorted(found) if satisfied(self.needs[n], text, markers)]
+        return [self.rules[n] for n in sorted(found) if self.conditions[n].match(text)]

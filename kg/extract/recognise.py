@@ -40,6 +40,7 @@ COMPANY_ENDINGS = ("科技", "光电", "电子", "微电子", "半导体", "生�
                    "精密", "智能", "材料", "新材料", "环保", "网络", "能源", "装备", "股份", "控股",
                    "生命科技", "生命", "实业", "物流", "信息", "软件", "制造", "机械", "化工")
 COMPANY_ENDING_WORDS = frozenset(COMPANY_ENDINGS)
+COMPANY_ENDINGS_LONGEST_FIRST = tuple(sorted(COMPANY_ENDINGS, key=len, reverse=True))
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
 ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
@@ -50,9 +51,10 @@ GLUE = set("由在与和的是经从对向将被把给为")
 STOP_TAGS = ("v", "d", "p", "c", "u", "r", "f", "m", "q", "y", "e", "o", "z", "ad", "an")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """The rule tables, compiled once per process."""
+    """The rule tables, compiled once per process (hashed as the one object it is, so that
+    answers about a word under it can be remembered)."""
 
     suffix_re: re.Pattern
     suffix_class: dict[str, str]
@@ -66,6 +68,7 @@ class Lexicon:
     list_heads: tuple[tuple[str, str], ...]
     abbreviations: dict[str, str]
     cues: tuple[tuple[re.Pattern, str, str], ...]
+    any_cue: re.Pattern                # one of the cues: most sentences have none
     descriptor_re: re.Pattern          # descriptors and anaphors, longest first
     descriptive_re: re.Pattern         # the same and industry names
     industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
@@ -101,6 +104,7 @@ def lexicon() -> Lexicon:
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
         cues=tuple((re.compile(r["cue"]), r["side"], r["class"]) for r in rules.load_table("name_cues")),
+        any_cue=re.compile("|".join(f"(?:{r['cue']})" for r in rules.load_table("name_cues"))),
         descriptor_re=re.compile(_alternation(descriptors)),
         descriptive_re=re.compile(_alternation(descriptors | set(industries))),
         industry_leads=re.compile("|".join(f"(?P<lead{n}>{r['cue']})" for n, r in enumerate(frames)
@@ -120,9 +124,11 @@ class Sentence:
     def __init__(self, doc: Document, start: int, end: int, tokens: list[tuple[str, int, int]]):
         self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
         self.text = doc.text[start:end]
-        self.token_starts = {s for _, s, _ in tokens}
-        self._index_ending_at = {e: i for i, (_, _, e) in enumerate(tokens)}
-        self.token_ends = set(self._index_ending_at)
+        # the words for the finders that look for given words: most sentences have none of them
+        self.words, starts, ends = zip(*tokens) if tokens else ((), (), ())
+        self.token_starts = set(starts)
+        self._index_ending_at = dict(zip(ends, range(len(ends))))
+        self.token_ends = set(ends)
 
     def token_ending_at(self, end: int) -> int | None:
         return self._index_ending_at.get(end)
@@ -147,6 +153,7 @@ def word_tags() -> dict[str, str]:
     return tags
 
 
+@lru_cache(maxsize=2**16)
 def _glued(word: str) -> bool:
     """A word jieba's unknown-word model made by gluing a preposition on (企业由, 经省); the
     dictionary's own words (经济技术开发区, a suffix of the project's) are not glued."""
@@ -154,6 +161,7 @@ def _glued(word: str) -> bool:
         and (word[-1] in GLUE or word[0] in GLUE) and bool(HAN.match(word))
 
 
+@lru_cache(maxsize=2**16)
 def _is_name_token(word: str, lex: Lexicon) -> bool:
     if word in lex.boundary or not PUNCT.isdisjoint(word):
         return False
@@ -339,10 +347,12 @@ def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon)
 def find_places(sent: Sentence, lex: Lexicon) -> list[Mention]:
     gaz = load_gazetteer()
     found = []
-    for word, s, e in sent.tokens:
-        places = gaz.lookup(word) if word in gaz else None
-        if places and not _embedded_short_form(sent, word, s, places[0]):
-            found.append(Mention(s, e, word, places[0].cls, "place"))
+    names = gaz.names()
+    if not names.isdisjoint(sent.words):
+        for word, s, e in sent.tokens:
+            places = gaz.lookup(word) if word in names else None
+            if places and not _embedded_short_form(sent, word, s, places[0]):
+                found.append(Mention(s, e, word, places[0].cls, "place"))
     pairs = re.finditer(f"([{''.join(lex.abbreviations)}])([{''.join(lex.abbreviations)}])两地", sent.text) \
         if "两地" in sent.text else ()
     for match in pairs:
@@ -406,6 +416,8 @@ def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """A firm's short name: a word jieba does not know followed by a trade word (钰泰|半导体,
     星辰|能源, 通富|微电). Known words before a trade word are a sector, not a firm (光伏能源)."""
     found = []
+    if COMPANY_ENDING_WORDS.isdisjoint(sent.words):
+        return found
     known = tokenizer_words()
     for before, (w1, s1, _), (w2, _, e2) in zip([("", 0, 0), *sent.tokens], sent.tokens, sent.tokens[1:]):
         if w1[0] in "年月日号" and before[0].isdigit():
@@ -427,6 +439,8 @@ def tokenizer_words() -> frozenset[str]:
 def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """Names marked by their context (name_cues.tsv): "X的入驻", "成立全资子公司Y"."""
     found = []
+    if not lex.any_cue.search(sent.text):
+        return found
     for pattern, side, cls in lex.cues:
         for match in pattern.finditer(sent.text):
             if side == "left":
@@ -444,6 +458,7 @@ def find_cued(sent: Sentence, lex: Lexicon) -> list[Mention]:
 
 #: "——澜芯半导体12英寸功率器件晶圆制造项目，总投资45亿元": a project named from the clause start
 PROJECT_WITH_AMOUNT = re.compile(r"(?:^|(?<=[—，：:、；]))([^、，。；：“”\s—（）()]{4,40}?项目)[，,]?(?:计划)?(?:总投资|投资总额)")
+PROJECT_WITH_AMOUNT_NEEDS = requirements(PROJECT_WITH_AMOUNT)
 COUNTED = re.compile(r"[0-9一二三四五六七八九十]+[个家批项只]$")
 #: what a run of projects is, not what one project is called (签约项目, 在建项目)
 PROJECT_STATES = re.compile(r"签约|开工|在建|竣工|投产|推进|实施|谋划|储备|招引|引进")
@@ -452,7 +467,9 @@ PROJECT_STATES = re.compile(r"签约|开工|在建|竣工|投产|推进|实施|�
 def find_amount_subjects(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """Names an amount is given to: "总投资5亿元的X", "X项目，总投资5亿元"."""
     found = []
-    for match in PROJECT_WITH_AMOUNT.finditer(sent.text):
+    # the pattern tries every start in the sentence: only where its words occur
+    projects = PROJECT_WITH_AMOUNT.finditer(sent.text) if satisfied(PROJECT_WITH_AMOUNT_NEEDS, sent.text) else ()
+    for match in projects:
         name, s = match.group(1), sent.start + match.start(1)
         s = _after_last_boundary(sent, s, s + len(name), lex)
         name = sent.doc.text[s:sent.start + match.end(1)]
@@ -687,6 +704,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     """园区, 该区, 科技城 (the article's park); 该公司, or 公司 opening a clause (the last company);
     管委会, 园区党委 (the article's park's own bodies); 我市, 全市 (the article's city)."""
     found = []
+    if lex.anaphor_words.isdisjoint(sent.words):
+        return found
     tokens = sent.tokens
     for i, (word, s, e) in enumerate(tokens):
         if word not in lex.anaphor_words:
@@ -790,7 +809,7 @@ def short_company_names(name: str, text: str) -> list[str]:
     name = re.sub(r"[（(][^）)]*[）)]$", "", name)
     short = strip_place_prefix(name, text)
     forms = [short] if len(short) >= 2 else []
-    for ending in sorted(COMPANY_ENDINGS, key=len, reverse=True):
+    for ending in COMPANY_ENDINGS_LONGEST_FIRST:
         rest = short[: -len(ending)]
         if short.endswith(ending) and len(rest) >= 2 and text.count(rest) > text.count(short):
             forms.append(rest)
@@ -804,9 +823,15 @@ def place_prefix_splits(name: str) -> list[str]:
     "上海市北高新集团" → ["北高新集团", "市北高新集团"]: the text alone cannot say which
     cut is right, so callers try every one.
     """
+    return list(_place_prefix_splits(name))
+
+
+@lru_cache(maxsize=2**16)
+def _place_prefix_splits(name: str) -> tuple[str, ...]:
+    """place_prefix_splits, worked out once per name: names recur."""
     gaz, lex = load_gazetteer(), lexicon()
-    return [name[n:] for n in range(min(len(name) - 2, 8), 1, -1)
-            if gaz.lookup(name[:n]) and name[n:] not in lex.suffix_class and name[n:] not in lex.anaphors]
+    return tuple(name[n:] for n in range(min(len(name) - 2, 8), 1, -1)
+                 if name[:n] in gaz and name[n:] not in lex.suffix_class and name[n:] not in lex.anaphors)
 
 
 def strip_place_prefix(name: str, text: str = "") -> str:
@@ -847,7 +872,9 @@ def recognise(doc: Document) -> Document:
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)
-        chosen = select(chosen + find_cued(sent, lex) + find_brands(sent, lex))
+        cued = find_cued(sent, lex) + find_brands(sent, lex)
+        if cued:        # what select chose it chooses again
+            chosen = select(chosen + cued)
         framed = find_framed_industries(sent, lex, chosen)
         candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)

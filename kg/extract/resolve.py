@@ -22,7 +22,7 @@ from urllib.parse import quote
 from ..model import Document, Entity
 from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
-from .recognise import ALIAS_RE, COMPANY_ENDINGS, LEGAL_SUFFIXES, lexicon, place_prefix_splits
+from .recognise import ALIAS_RE, COMPANY_ENDINGS_LONGEST_FIRST, LEGAL_SUFFIXES, lexicon, place_prefix_splits
 
 PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
@@ -57,7 +57,7 @@ def company_cores(name: str) -> list[str]:
             break
     cores = [name, *place_prefix_splits(name)]
     for core in list(cores):
-        for ending in sorted(COMPANY_ENDINGS, key=len, reverse=True):
+        for ending in COMPANY_ENDINGS_LONGEST_FIRST:
             if core.endswith(ending) and len(core) - len(ending) >= 2:
                 cores.append(core[: -len(ending)])
                 break
@@ -197,7 +197,7 @@ def resolve(doc: Document) -> Document:
     doc.entities = {}
     for members in groups.values():
         ms = [mentions[i] for i in members]
-        cls = Counter(m.cls for m in ms).most_common(1)[0][0]
+        cls = ms[0].cls if len(ms) == 1 else Counter(m.cls for m in ms).most_common(1)[0][0]
         names = {clean(m.norm or m.surface) for m in ms}
         for i in members:
             names |= {clean(a) for a in aliases[i]}

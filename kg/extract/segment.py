@@ -28,6 +28,8 @@ from .gazetteer import load_gazetteer
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 #: runs cut by the HMM remembered at most
 HMM_CUTS_KEPT = 100_000
+#: what the table of weights gives for a fragment it does not have (yet)
+UNSEEN = object()
 
 
 class Tokenizer(jieba.Tokenizer):
@@ -36,7 +38,9 @@ class Tokenizer(jieba.Tokenizer):
     For each run of Chinese characters jieba builds a word graph (a dict of lists), then finds
     the most probable path through it, taking the logarithm of a candidate word's count at
     every occurrence. Here the path is found as the graph is read, right to left, and each
-    word's log-probability is computed once per process. The sums are the same floating-point
+    word's log-probability is computed once per process, in a table of the dictionary entries
+    the text has had: far smaller than the dictionary, it stays in the processor's cache, so a
+    fragment of text costs one look-up there. The sums are the same floating-point
     operations in the same order and ties go the same way, so every token is the same (tests
     compare with jieba.Tokenizer). A run of characters the dictionary cannot place (a name,
     mostly, and names recur) is cut by jieba's HMM once and remembered. Other modes
@@ -48,7 +52,7 @@ class Tokenizer(jieba.Tokenizer):
         self._forget()
 
     def _forget(self) -> None:
-        self._log_probability: dict[str, float] = {}
+        self._weights: dict[str, float | None] = {}
         self._hmm_cuts: dict[str, tuple[str, ...]] = {}
         self._force_splits = len(finalseg.Force_Split_Words)
 
@@ -69,18 +73,23 @@ class Tokenizer(jieba.Tokenizer):
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
         if cut_all or not HMM or use_paddle:
             yield from super().cut(sentence, cut_all, HMM, use_paddle)
-            return
-        for block in jieba.re_han_default.split(jieba.strdecode(sentence)):
-            if not block:
-                continue
-            if jieba.re_han_default.match(block):
-                yield from self._cut_han(block)
-                continue
-            for part in jieba.re_skip_default.split(block):
-                if jieba.re_skip_default.match(part):
-                    yield part
-                else:
-                    yield from part
+        else:
+            yield from self.words(jieba.strdecode(sentence))
+
+    def words(self, sentence: str) -> list[str]:
+        """The default cut as a list, without a generator's cost per word. A split at a pattern's
+        matches puts them at the odd places, so no block is matched again."""
+        words = []
+        for n, block in enumerate(jieba.re_han_default.split(sentence)):
+            if n % 2:
+                words += self._cut_han(block)
+            elif block:
+                for k, part in enumerate(jieba.re_skip_default.split(block)):
+                    if k % 2:
+                        words.append(part)
+                    else:
+                        words += part
+        return words
 
     def _cut_han(self, block: str) -> list[str]:
         """jieba's cut of a run of Chinese characters: dictionary words on the best path, and
@@ -118,28 +127,36 @@ class Tokenizer(jieba.Tokenizer):
     def _best_path(self, block: str) -> list[int]:
         """For each position, the end of the word that starts there on the most probable path."""
         self.check_initialized()
-        freq, known, log_total = self.FREQ, self._log_probability, log(self.total)
-        n = len(block)
+        get, freq, n = self._weights.get, self.FREQ, len(block)
         score, ends = [0.0] * (n + 1), [0] * (n + 1)
         for k in range(n - 1, -1, -1):
             best, end = None, k + 1
             i, fragment = k, block[k]
-            while fragment in freq:
-                if freq[fragment]:
-                    weight = known.get(fragment)
-                    if weight is None:
-                        weight = known[fragment] = log(freq[fragment]) - log_total
+            while True:
+                weight = get(fragment, UNSEEN)
+                if weight is UNSEEN:
+                    if fragment not in freq:
+                        break
+                    weight = self._weigh(fragment)
+                if weight is not None:
                     # jieba: max((weight + score, i)): the later end wins a tie
-                    if best is None or weight + score[i + 1] >= best:
-                        best, end = weight + score[i + 1], i + 1
+                    weight += score[i + 1]
+                    if best is None or weight >= best:
+                        best, end = weight, i + 1
                 i += 1
                 if i >= n:
                     break
                 fragment = block[k:i + 1]
             if best is None:        # no dictionary word starts here: the character alone
-                best = log(freq.get(block[k]) or 1) - log_total + score[k + 1]
+                best = log(freq.get(block[k]) or 1) - log(self.total) + score[k + 1]
             score[k], ends[k] = best, end
         return ends
+
+    def _weigh(self, entry: str) -> float | None:
+        """A dictionary entry's log-probability, None for a prefix that is no word (count 0)."""
+        count = self.FREQ[entry]
+        weight = self._weights[entry] = log(count) - log(self.total) if count else None
+        return weight
 
 
 def jieba_cached(name: str, key: str, build: Callable[[], Any]) -> Any:
@@ -204,7 +221,7 @@ def segment(doc: Document) -> Document:
     tok = tokenizer()
     doc.tokens = []
     for sent in doc.sentences:
-        words = list(tok.cut(sent.text, HMM=True))
+        words = tok.words(sent.text)
         bounds = list(accumulate(map(len, words), initial=sent.start))
         doc.tokens += zip(words, bounds, bounds[1:])
     return doc
