@@ -13,6 +13,12 @@ def names(text: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("text, name, cls", [
+    # a firm's kind before its name is not part of it
+    ("华光精密在宿迁经开区注册成立全资子公司华光精密（宿迁）有限公司。", "华光精密（宿迁）有限公司", "Company"),
+    # 与 before a name that opens with a country joins two names
+    ("星驰动力与中国科学技术大学携手共建固态电池联合实验室。", "中国科学技术大学", "Institution"),
+    # numbered names (第三人民医院)
+    ("通州区第三人民医院异地迁建。", "通州区第三人民医院", "Institution"),
     # a dictionary word that opens with 经/由/在 is not a preposition glued on by jieba
     ("株洲经济技术开发区管理委员会发布了通知。", "株洲经济技术开发区管理委员会", "GovernmentBody"),
     # 与 before a name of its own (a university, a place) joins two names

@@ -63,3 +63,9 @@ def test_gai_yuan_points_back_to_the_park_just_named():
 def test_you_chen_gives_the_sentences_subject_a_second_name():
     found = entities("张江高科技园区地处上海市浦东新区中部，又称“张江药谷”。张江药谷今年引进企业80家。")
     assert "张江药谷" in found["张江高科技园区"]
+
+
+def test_zhe_jia_described_firm_points_back_to_the_last_company():
+    doc = extract(Document("d", "d", "成都禾康生物制药有限公司今年投产。这家由海归团队创办的企业今年完成6亿元C轮融资。"))
+    [(key, amount, _)] = doc.amounts
+    assert doc.entities[key].label == "成都禾康生物制药有限公司" and amount.value == 600_000_000

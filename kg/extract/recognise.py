@@ -43,6 +43,7 @@ COMPANY_ENDING_WORDS = frozenset(COMPANY_ENDINGS)
 COMPANY_ENDINGS_LONGEST_FIRST = tuple(sorted(COMPANY_ENDINGS, key=len, reverse=True))
 AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将这那今曾又")
 ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
+NUMBERED = re.compile(r"^第[一二三四五六七八九十]+$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
 GLUE = set("由在与和的是经从对向将被把给为")
 #: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
@@ -176,7 +177,7 @@ def _is_name_token(word: str, lex: Lexicon) -> bool:
 
 def _opens_a_name(word: str) -> bool:
     """A word that starts a name of its own (湖南大学, 东莞…): 与 before it joins two names."""
-    return word_tags().get(word) == "nt" or any(p.cls in ("Province", "City", "District")
+    return word_tags().get(word) == "nt" or any(p.cls in ("Province", "City", "District", "Country")
                                                   for p in load_gazetteer().lookup(word))
 
 
@@ -220,8 +221,8 @@ def walk_left(sent: Sentence, end: int, lex: Lexicon, names_end: set[int],
             continue
         if e in stops and e != end:
             break       # another name ends here (…项目|选址合肥高新区)
-        if e == end and ORDINAL.match(word):
-            start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心
+        if (e == end and ORDINAL.match(word)) or (start < end and NUMBERED.match(word)):
+            start, i = s, i - 1     # 长三角国家技术创新中心|首家|分中心, 通州区|第三|人民医院
             continue
         if word not in allow and not _is_name_token(word, lex) \
                 and not (legal and word not in lex.boundary and HAN_WORD.fullmatch(word) and not _glued(word)):
@@ -719,7 +720,13 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
         elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
+        elif word in DEMONSTRATIVES and (described := DESCRIBED_FIRM.match(sent.doc.text, e, sent.end)):
+            found.append(Mention(s, described.end(), sent.doc.text[s:described.end()], "Company", "anaphor"))
     return found
+
+
+#: "这家成立于2021年的企业": a demonstrative, a description, and the kind of thing it points back to
+DESCRIBED_FIRM = re.compile(r"[^，。、；：“”⟦⟧]{2,20}?的(?:企业|公司)")
 
 
 def select(candidates: list[Mention]) -> list[Mention]:
@@ -882,6 +889,6 @@ def recognise(doc: Document) -> Document:
     repeats = find_repeats(doc, first, lex)
     doc.mentions = select(named_after_short_names(first, repeats) + repeats)
     # a name with 的 in it is a phrase (产城融合的绿色智慧新园区), unless it was quoted
-    doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue == "quoted"]
+    doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue in ("quoted", "anaphor")]
     doc.mentions += find_owners(doc.mentions)
     return doc
