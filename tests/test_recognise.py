@@ -71,3 +71,14 @@ def test_names_an_amount_is_given_to(text, name):
 def test_a_firm_named_before_its_funding_round_ends_before_it():
     found = names("该基金领投星驰动力B轮融资，本轮融资额达8亿元。")
     assert found.get("星驰动力") == "Company", found
+
+
+def test_a_fund_managers_registered_name_runs_through_its_fund_word():
+    found = names("榕投控股全资子公司福州榕创私募基金管理有限公司担任基金管理人。")
+    assert found.get("福州榕创私募基金管理有限公司") == "Company", found
+    assert not any(name.endswith("子公司") for name in found), found
+
+
+def test_a_fund_name_never_runs_through_a_registered_firm():
+    found = names("福州拓晶新材料有限公司获榕创生物医药子基金投资5000万元。")
+    assert found.get("榕创生物医药子基金") == "Fund", found

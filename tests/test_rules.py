@@ -59,3 +59,9 @@ def test_suffix_example_is_one_entity_of_its_class(row):
 def test_tables_have_a_documented_header(table):
     rows = rules.load_table(table)
     assert rows and all(None not in row and all(v is not None for v in row.values()) for row in rows)
+
+
+def test_relation_rule_ids_are_unique():
+    """A fact keeps the id of the rule that made it: two rows under one id could not be told apart."""
+    ids = [rule.id for rule in relation_rules()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

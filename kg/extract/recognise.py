@@ -45,7 +45,7 @@ AFTER_NAME = set("在说表介指认用称等的也还对向就是和与已将�
 ORDINAL = re.compile(r"^(?:首家|首个|第[一二三四五六七八九十]+家?)$")
 NUMBERED = re.compile(r"^第[一二三四五六七八九十]+$")
 #: prepositions and particles that jieba's unknown-word model sometimes glues to a name
-GLUE = set("由在与和的是经从对向将被把给为")
+GLUE = set("由在与和的是经从对向将被把给为获")
 #: jieba part-of-speech tags that never occur inside a name: verbs, adverbs, prepositions,
 #: conjunctions, particles, pronouns, locatives, numerals and measure words (time words such
 #: as 中天 do occur in names; 今年, 去年 stop a name as boundary words)
@@ -271,8 +271,10 @@ def _descriptive(prefix: str, lex: Lexicon, industries: bool = True) -> bool:
 NESTING = frozenset({("Institution", "Institution"), ("Park", "Park"), ("Company", "Project"),
                      ("Park", "GovernmentBody"), ("Park", "Company"), ("Park", "Project"), ("Park", "Platform"),
                      ("Institution", "Platform"), ("Company", "GovernmentBody"), ("Company", "Company"),
-                     ("GovernmentBody", "GovernmentBody"), ("Park", "Fund"), ("Company", "Fund"),
+                     ("GovernmentBody", "GovernmentBody"), ("Park", "Fund"), ("Company", "Fund"), ("Fund", "Company"),
                      ("GovernmentBody", "Fund")})
+#: classes whose names never run through a registered firm's name (…有限公司|获…子基金)
+REGISTERED_ENDS = frozenset({"Fund", "Institution", "Platform", "Park", "GovernmentBody"})
 #: verbs that company names are made of (…开发建设有限公司, …投资发展集团)
 COMPANY_WORDS = frozenset({"开发", "建设", "投资", "发展", "运营", "管理", "控股", "实业", "贸易", "服务",
                            "咨询", "制造", "研发", "创新", "孵化", "经营", "设计", "检测", "运输", "引导"})
@@ -288,7 +290,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
     matches = [(sent.start + m.start(), sent.start + m.end(), m.group()) for m in lex.suffix_re.finditer(sent.text)]
     for s_abs, e_abs, suffix in matches:
         cls = lex.suffix_class[suffix]
-        stops = frozenset(e for s2, e, suf in matches if e <= s_abs and (lex.suffix_class[suf], cls) not in NESTING)
+        stops = frozenset(e for s2, e, suf in matches if e <= s_abs and ((lex.suffix_class[suf], cls) not in NESTING
+                                                                       or (suf in LEGAL_SUFFIXES and cls in REGISTERED_ENDS)))
         allow = COMPANY_WORDS if cls in ("Company", "Fund") else PROJECT_WORDS if cls == "Project" else frozenset()
         walk_from = s_abs
         if s_abs not in sent.token_starts:
@@ -297,6 +300,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
             if not inside:
                 continue
             walk_from = inside[0]
+            if sent.doc.text[walk_from:e_abs] in lex.boundary:
+                continue    # 全资|子公司: a kind of firm, no name
         legal = suffix in LEGAL_SUFFIXES
         start = (walk_left(sent, walk_from, lex, ends, stops, allow, legal) if walk_from in sent.token_starts
                  else walk_from)
