@@ -67,9 +67,13 @@ class Cache:
             return None
         return dataclasses.replace(cached, id=doc.id, source=doc.source)
 
-    def put(self, doc: Document) -> None:
+    def put(self, doc: Document) -> bytes:
+        """Keep the extracted document; returns its pickle. Safe in worker processes: entries
+        are written atomically, and two writers of one entry write the same bytes."""
+        data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self._entry(doc.sha256), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self._entry(doc.sha256), data)
+        return data
 
     def seen(self, encoding: str | None) -> dict[str, Seen]:
         """The files the last build read, with the same encoding and the same reading code."""

@@ -11,6 +11,7 @@ import hashlib
 from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -171,8 +172,8 @@ class GraphText:
     documents: dict[str, tuple[str, str]]
 
 
-def graph_text(docs: list[Document], base: str | Namespace = KGR,
-               extra_paths: dict[str, list[str]] | None = None) -> GraphText:
+def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: dict[str, list[str]] | None = None,
+               sink: Callable[[ox.RdfFormat, str], None] | None = None) -> GraphText:
     """The graph of a build, written directly as text (TriG and Turtle).
 
     A document's named graph (named by its IRI) states what that document says: the entities
@@ -181,7 +182,9 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
     once with every alias. The text is written without building RDF terms: at 10,000 articles
     two million terms and a sort of them took most of a build. Entities come sorted by IRI,
     documents in their order, so the same input is the same text.
-    `extra_paths` adds sourcePaths for a document found under several paths.
+    `extra_paths` adds sourcePaths for a document found under several paths. `sink` is given
+    every piece of the TriG and of the Turtle (but their headers) as soon as it is made, for a
+    store to load while the rest is made (kg.store.StoreLoad).
     """
     base = Namespace(ox.NamedNode(str(base)).value)     # raises ValueError for a base that is no IRI
     merged = merge(docs)
@@ -229,11 +232,17 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
         triples += sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
         graphs.append(f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else "")
         sections.append(evidence)
+        if sink:
+            for fmt, piece in ((ox.RdfFormat.TRIG, metadata[-1]), (ox.RdfFormat.TRIG, graphs[-1]),
+                               (ox.RdfFormat.TURTLE, evidence)):
+                sink(fmt, piece)
     union = []
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)
         union.append(_block(iri(key), description(key, entity.aliases, amount and amount[1], all_relations[key])))
         triples += 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
+        if sink:
+            sink(ox.RdfFormat.TURTLE, union[-1])
     return GraphText(trig=[TURTLE_HEADER, *metadata, *graphs], turtle=[TURTLE_HEADER, *union, *metadata, *sections],
                      triples=triples, documents={str(document_iri(doc.id, base)): (m, g)
                                                  for doc, m, g in zip(docs, metadata, graphs)})
