@@ -21,7 +21,7 @@ from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
-from .graph import GraphText, graph_text, serialize
+from .graph import GraphText, graph_text, memo_of, serialize
 from .model import Document
 from .read import Duplicate, Failure, Reading, Seen, Skipped, read_document, read_documents, reason
 from .runner import EXECUTORS, extract_all
@@ -127,11 +127,16 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     # a store that is loaded anew (not the previous one updated) is loaded while the text is made
     loading = StoreLoad(out) if store == "oxigraph" and (full or cached < len(documents) / 2
                                                          or not has_manifest(out)) else None
+    # otherwise the pieces of the graph whose inputs did not change are copied from the last one's files
+    memo = None if full or loading else cache.memo()
+    if memo and not memo.valid(out / EVIDENCE_FILE, out / GRAPH_FILE):
+        memo = None
     with loading or contextlib.nullcontext():
-        text = _graph_text(documents, reading.merged, base or str(KGR), loading.add if loading else None)
+        text = _graph_text(documents, reading.merged, base or str(KGR), loading.add if loading else None, memo)
         with Staging(out) as staging:       # files replaced only at the end
-            staging.add(EVIDENCE_FILE, text.trig)
-            staging.add(GRAPH_FILE, text.turtle)
+            lengths = {EVIDENCE_FILE: [], GRAPH_FILE: []}
+            staging.add(EVIDENCE_FILE, text.trig, lengths[EVIDENCE_FILE])
+            staging.add(GRAPH_FILE, text.turtle, lengths[GRAPH_FILE])
             result = BuildResult(out, documents, failed, reading.skipped, reading.merged, text.triples,
                                  sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents),
                                  cached)
@@ -143,6 +148,7 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                                     update=not full, loading=loading)
             staging.commit()
             result.files["report"] = out / REPORT_FILE
+    cache.keep_memo(memo_of(text, out / EVIDENCE_FILE, lengths[EVIDENCE_FILE], out / GRAPH_FILE, lengths[GRAPH_FILE]))
     cache.keep_only(doc.sha256 for doc in documents)
     cache.note_seen(reading.seen, encoding)
     clock.lap("write")
@@ -150,14 +156,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     return result
 
 
-def _graph_text(documents: list[Document], merged: list[Duplicate], base: str, sink=None) -> GraphText:
+def _graph_text(documents: list[Document], merged: list[Duplicate], base: str, sink=None, memo=None) -> GraphText:
     """The documents' graph; a text found under several paths is one document with every path."""
     ids = {doc.id for doc in documents}
     extra: dict[str, list[str]] = {}
     for dup in merged:
         if dup.document in ids:
             extra.setdefault(dup.document, []).append(dup.path)
-    return graph_text(documents, base, extra, sink)
+    return graph_text(documents, base, extra, sink, memo)
 
 
 def _read(paths: list[str | Path], encoding: str | None, strict: bool, seen: dict[str, Seen]) -> Reading:

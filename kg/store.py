@@ -18,7 +18,6 @@ the previous store in place; the one before it is kept too, for a server still r
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -35,6 +34,7 @@ import rdflib.plugins.sparql as sparql_plugin
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphNotFound, KgError, QueryError
+from .files import text_of
 from .sparql import QueryResult, Term, syntax_error
 from .vocab import PREFIXES, TURTLE_HEADER, TURTLE_PREFIXES
 
@@ -136,7 +136,7 @@ class OxigraphStore:
         """
         tmp = loading.tmp if loading else _new_tmp(out_dir)
         documents = graph.documents if graph else {}
-        hashes = {iri: _digest(*parts) for iri, parts in documents.items()}
+        hashes = graph.digests if graph else {}
         try:
             previous = _manifest(out_dir / STORE_DIR) if graph and update and not loading else None
             changed = [iri for iri, digest in hashes.items() if previous and previous.get(iri) != digest]
@@ -146,7 +146,7 @@ class OxigraphStore:
                 tmp.rmdir()             # a checkpoint makes its folder
                 ox.Store.read_only(str((out_dir / STORE_DIR).resolve())).backup(str(tmp))
                 _replace(ox.Store(str(tmp)), [*changed, *(previous.keys() - hashes.keys())],
-                         TURTLE_HEADER + "".join(piece for iri in changed for piece in documents[iri]))
+                         TURTLE_HEADER + "".join(text_of(piece) for iri in changed for piece in documents[iri]))
             elif graph:
                 store = ox.Store(str(tmp))
                 _load_pieces(store, graph.trig, ox.RdfFormat.TRIG)
@@ -342,7 +342,7 @@ def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
     other whole statements or graphs) a few at a time: Oxigraph's bulk loader holds about
     ten times the text it is given, 1.5 GB for the TriG of 10,000 articles in one call."""
     header, chunk, size = pieces[0], [], 0
-    for piece in pieces[1:]:
+    for piece in map(text_of, pieces[1:]):
         chunk.append(piece)
         size += len(piece)
         if size >= LOAD_CHUNK:
@@ -350,13 +350,6 @@ def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
             chunk, size = [], 0
     if chunk:
         store.bulk_load(header + "".join(chunk), fmt)
-
-
-def _digest(*pieces: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for piece in pieces:
-        digest.update(piece.encode("utf-8"))
-    return digest.hexdigest()
 
 
 def _manifest(store_dir: Path) -> dict[str, str] | None:
@@ -389,6 +382,9 @@ def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
         if all(isinstance(q.graph_name, ox.DefaultGraph)
                for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
             store.remove(ox.Quad(t.subject, t.predicate, t.object))
+    # into the database files: the next build copies this store opened read-only, and such a
+    # copy leaves out changes still only in the write-ahead log (removed graphs came back)
+    store.flush()
 
 
 def _ox_term(term) -> Term | None:
