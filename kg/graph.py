@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -196,49 +197,79 @@ class Memo:
     give) and the merged keys of its facts: its signature. A union entry is a function of the
     entity's label, class, aliases, amount and relations. `files`: the size, modification time
     and inode of graph.trig and graph.ttl as written, by their paths: a memo of other files
-    (replaced, edited, or the folder copied elsewhere) is not used.
+    (replaced, edited, or the folder copied elsewhere) is not used, nor one that other code of
+    this module wrote.
     """
 
     base: str
     files: dict[str, tuple[int, int, int]]
-    documents: dict[tuple, tuple[Span, Span, Span, Span, int, str]]   # metadata in TriG, graph, metadata in Turtle, section
-    union: dict[str, tuple[tuple, Span, int]]
+    #: signature → (start, length) in the TriG of the metadata and the graph, in the Turtle of
+    #: the metadata and the evidence section; triples; digest (plain numbers: a quick pickle)
+    documents: dict[tuple, tuple[int, int, int, int, int, int, int, int, int, str]]
+    union: dict[str, tuple[tuple, int, int, int]]       # key → signature, start, length, triples
     keys_of: dict
+    trig: str = ""
+    turtle: str = ""
+    code: str = ""          # _code() of the build that wrote it
+
+    def valid(self, trig: Path, turtle: Path) -> bool:
+        """Whether the files at `trig` and `turtle` are those the memo speaks of, written by this code."""
+        try:
+            return (self.__dict__.get("code") == _code()
+                    and self.files == {str(path.resolve()): self.identity(path) for path in (trig, turtle)})
+        except OSError:
+            return False
+
+    def document(self, signature: tuple) -> tuple[Span, Span, Span, Span, int, str] | None:
+        """The pieces of the document with this signature (metadata, graph, metadata and evidence
+        in the Turtle), its triples and digest; None if the last build made none such."""
+        entry = self.documents.get(signature)
+        if entry is None:
+            return None
+        paths = (self.trig, self.trig, self.turtle, self.turtle)
+        spans = [Span(path, entry[2 * n], entry[2 * n + 1]) for n, path in enumerate(paths)]
+        return *spans, entry[8], entry[9]
 
     @staticmethod
     def identity(path: Path) -> tuple[int, int, int]:
         st = path.stat()
         return st.st_size, st.st_mtime_ns, st.st_ino
 
-    def valid(self, trig: Path, turtle: Path) -> bool:
-        """Whether the files at `trig` and `turtle` are those the memo speaks of."""
-        try:
-            return self.files == {str(path.resolve()): self.identity(path) for path in (trig, turtle)}
-        except OSError:
-            return False
 
 
 def memo_of(text: GraphText, trig: Path, trig_lengths: list[int], turtle: Path, turtle_lengths: list[int]) -> Memo:
     """The memo of `text` once written to `trig` and `turtle`, each piece `*_lengths` bytes long."""
-    def spans(path: Path, lengths: list[int]) -> list[Span]:
+    def spans(lengths: list[int]) -> list[tuple[int, int]]:
         out, start = [], 0
         for length in lengths:
-            out.append(Span(str(path), start, length))
+            out.append((start, length))
             start += length
         return out
 
     trig, turtle = trig.resolve(), turtle.resolve()
     n, k = len(text.signatures), len(text.union_signatures)
-    trig_spans, turtle_spans = spans(trig, trig_lengths), spans(turtle, turtle_lengths)
+    trig_spans, turtle_spans = spans(trig_lengths), spans(turtle_lengths)
     digests = list(text.digests.values())
     documents = {}
     for i, (signature, triples) in enumerate(text.signatures):
         if signature is not None:
-            documents[signature] = (trig_spans[1 + i], trig_spans[1 + n + i], turtle_spans[1 + k + i],
-                                    turtle_spans[1 + k + n + i], triples, digests[i])
-    union = {key: (signature, turtle_spans[1 + j], triples)
+            documents[signature] = (*trig_spans[1 + i], *trig_spans[1 + n + i], *turtle_spans[1 + k + i],
+                                    *turtle_spans[1 + k + n + i], triples, digests[i])
+    union = {key: (signature, *turtle_spans[1 + j], triples)
              for j, (key, signature, triples) in enumerate(text.union_signatures)}
-    return Memo(text.base, {str(path): Memo.identity(path) for path in (trig, turtle)}, documents, union, text.keys_of)
+    return Memo(text.base, {str(path): Memo.identity(path) for path in (trig, turtle)}, documents, union, text.keys_of,
+                str(trig), str(turtle), _code())
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """A hash of the code that writes the graph's text: a memo that other code wrote is not used
+    (the cache's fingerprint covers the extractor, not this)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("graph.py", "vocab.py", "files.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: dict[str, list[str]] | None = None,
@@ -308,8 +339,9 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: d
         for subject, rels in relations.items():
             all_relations[subject] |= rels
         signature = _signature(doc, paths, merged) if doc.sha256 else None
-        if memo and signature in memo.documents:
-            m, graph, m_ttl, evidence, triples, digest = memo.documents[signature]
+        reused = memo.document(signature) if memo and signature else None
+        if reused:
+            m, graph, m_ttl, evidence, triples, digest = reused
         else:
             m, graph, evidence, triples = document(doc, g, paths, relations)
             m_ttl, digest = m, _digest(m, graph)
@@ -330,7 +362,7 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: d
                      frozenset(all_relations[key]))
         previous = memo.union.get(key) if memo else None
         if previous and previous[0] == signature:
-            block, triples = previous[1], previous[2]
+            block, triples = Span(memo.turtle, previous[1], previous[2]), previous[3]
         else:
             block = _block(iri(key), description(key, entity.aliases, amount, all_relations[key]))
             triples = 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
