@@ -4,6 +4,7 @@ The CLI calls these and only formats what they return; a notebook calls them too
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -20,11 +21,11 @@ from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
-from .graph import GraphText, graph_text, serialize
+from .graph import GraphText, graph_text, memo_of, serialize
 from .model import Document
 from .read import Duplicate, Failure, Reading, Seen, Skipped, read_document, read_documents, reason
 from .runner import EXECUTORS, extract_all
-from .store import STORES, open_store, write_store
+from .store import STORES, StoreLoad, has_manifest, open_store, write_store
 from .store import TRIG_FILE as EVIDENCE_FILE
 from .vocab import KGR, PREFIXES
 
@@ -123,20 +124,31 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                          jobs=jobs, executor=executor, scheduler=scheduler)
     clock.lap("extract")
 
-    text = _graph_text(documents, reading.merged, base or str(KGR))
-    with Staging(out) as staging:       # files replaced only at the end
-        staging.add(EVIDENCE_FILE, text.trig)
-        staging.add(GRAPH_FILE, text.turtle)
-        triples = text.triples
-        result = BuildResult(out, documents, failed, reading.skipped, reading.merged, triples,
-                             sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents), cached)
-        staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
-        clock.lap("graph")
-        result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
-        if store != "memory":     # a new store beside the old one, its link moved over the old link
-            result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, graph=text, update=not full)
-        staging.commit()
-        result.files["report"] = out / REPORT_FILE
+    # a store that is loaded anew (not the previous one updated) is loaded while the text is made
+    loading = StoreLoad(out) if store == "oxigraph" and (full or cached < len(documents) / 2
+                                                         or not has_manifest(out)) else None
+    # otherwise the pieces of the graph whose inputs did not change are copied from the last one's files
+    memo = None if full or loading else cache.memo()
+    if memo and not memo.valid(out / EVIDENCE_FILE, out / GRAPH_FILE):
+        memo = None
+    with loading or contextlib.nullcontext():
+        text = _graph_text(documents, reading.merged, base or str(KGR), loading.add if loading else None, memo)
+        with Staging(out) as staging:       # files replaced only at the end
+            lengths = {EVIDENCE_FILE: [], GRAPH_FILE: []}
+            staging.add(EVIDENCE_FILE, text.trig, lengths[EVIDENCE_FILE])
+            staging.add(GRAPH_FILE, text.turtle, lengths[GRAPH_FILE])
+            result = BuildResult(out, documents, failed, reading.skipped, reading.merged, text.triples,
+                                 sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents),
+                                 cached)
+            staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
+            clock.lap("graph")
+            result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
+            if store != "memory":     # a new store beside the old one, its link moved over the old link
+                result.files["store"] = write_store(staging.staged[EVIDENCE_FILE], out, store, graph=text,
+                                                    update=not full, loading=loading)
+            staging.commit()
+            result.files["report"] = out / REPORT_FILE
+    cache.keep_memo(memo_of(text, out / EVIDENCE_FILE, lengths[EVIDENCE_FILE], out / GRAPH_FILE, lengths[GRAPH_FILE]))
     cache.keep_only(doc.sha256 for doc in documents)
     cache.note_seen(reading.seen, encoding)
     clock.lap("write")
@@ -144,14 +156,14 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     return result
 
 
-def _graph_text(documents: list[Document], merged: list[Duplicate], base: str) -> GraphText:
+def _graph_text(documents: list[Document], merged: list[Duplicate], base: str, sink=None, memo=None) -> GraphText:
     """The documents' graph; a text found under several paths is one document with every path."""
     ids = {doc.id for doc in documents}
     extra: dict[str, list[str]] = {}
     for dup in merged:
         if dup.document in ids:
             extra.setdefault(dup.document, []).append(dup.path)
-    return graph_text(documents, base, extra)
+    return graph_text(documents, base, extra, sink, memo)
 
 
 def _read(paths: list[str | Path], encoding: str | None, strict: bool, seen: dict[str, Seen]) -> Reading:
@@ -181,12 +193,10 @@ def _extract(reading: Reading, cache: Cache, encoding: str | None, *, full: bool
                 if strict:
                     raise _stopped(results[i]) from None
     todo = [i for i in todo if results[i] is None]
-    with closing(extract_all([docs[i] for i in todo], **where)) as extracted:
+    with closing(extract_all([docs[i] for i in todo], keep=cache.put, **where)) as extracted:
         for done, (n, result) in enumerate(extracted, 1):
             if isinstance(result, Failure) and strict:
                 raise _stopped(result)
-            if isinstance(result, Document):
-                cache.put(result)
             results[todo[n]] = result
             if progress:
                 progress(done, len(todo))

@@ -9,7 +9,9 @@ old one. Entries are written atomically; one that cannot be loaded is extracted 
 Unpickling runs code: the cache is as trusted as the rest of out/.
 
 Beside the entries, files.json notes the size, modification time and text hash of every file
-the last build read, so that the next one reads only files that changed (kg.read.Seen).
+the last build read, so that the next one reads only files that changed (kg.read.Seen), and
+graph-memo.bin what the last build's graph files hold, piece by piece, and what each piece
+was made from (kg.graph.Memo), so that the next one copies the pieces that did not change.
 """
 from __future__ import annotations
 
@@ -26,11 +28,14 @@ from typing import Iterable
 
 from .extract import EXTRACTOR_VERSION
 from .files import remove_stale, write_atomic
+from .graph import Memo
 from .model import Document
 from .read import Seen
 
 CACHE_DIR = "cache"
 FILES = "files.json"
+#: the last build's kg.graph.Memo
+MEMO = "graph-memo.bin"
 PACKAGE = Path(__file__).resolve().parent
 #: a file changed less than this before it was noted may change again unseen within the same
 #: modification time (its clock's resolution): it is read again next time
@@ -67,9 +72,25 @@ class Cache:
             return None
         return dataclasses.replace(cached, id=doc.id, source=doc.source)
 
-    def put(self, doc: Document) -> None:
+    def put(self, doc: Document) -> bytes:
+        """Keep the extracted document; returns its pickle. Safe in worker processes: entries
+        are written atomically, and two writers of one entry write the same bytes."""
+        data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self._entry(doc.sha256), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self._entry(doc.sha256), data)
+        return data
+
+    def memo(self) -> Memo | None:
+        """What the last build wrote and from what (kg.graph.Memo), if it left one."""
+        try:
+            memo = pickle.loads((self.folder / MEMO).read_bytes())
+        except Exception:  # none, truncated or from other code: the graph is written anew
+            return None
+        return memo if isinstance(memo, Memo) else None
+
+    def keep_memo(self, memo: Memo) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / MEMO, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
 
     def seen(self, encoding: str | None) -> dict[str, Seen]:
         """The files the last build read, with the same encoding and the same reading code."""

@@ -3,23 +3,97 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 
-def stage(path: Path, data: str | bytes | Iterable[str]) -> Path:
+@dataclass(frozen=True)
+class Span:
+    """`length` bytes of the file at `path` from `start`: a piece of text an earlier build
+    wrote, to be copied as it is (kg.graph reuses what did not change)."""
+
+    path: str
+    start: int
+    length: int
+
+    def text(self) -> str:
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            return f.read(self.length).decode("utf-8")
+
+
+def text_of(piece: str | Span) -> str:
+    return piece.text() if isinstance(piece, Span) else piece
+
+
+def stage(path: Path, data: str | bytes | Iterable[str | bytes | Span], lengths: list[int] | None = None) -> Path:
     """`data` (or its pieces, one after the other) in a new hidden file beside `path`, for
-    os.replace to move over it (same file system)."""
+    os.replace to move over it (same file system). Spans are copied from their files, runs
+    of adjacent ones at once; `lengths` gets each piece's length in bytes."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)    # as a plain open() would make it, not mkstemp's 0600
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "wb") as f, _Copier(f) as copier:
             for piece in [data] if isinstance(data, (str, bytes)) else data:
-                f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                if isinstance(piece, Span):
+                    copier.add(piece)
+                    size = piece.length
+                else:
+                    copier.flush()
+                    size = f.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                if lengths is not None:
+                    lengths.append(size)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+class _Copier:
+    """Copies runs of adjacent spans into `out`, in the kernel where it can."""
+
+    def __init__(self, out):
+        self.out, self.run, self.sources = out, None, {}
+
+    def __enter__(self) -> _Copier:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.flush()
+        finally:
+            for source in self.sources.values():
+                source.close()
+
+    def add(self, span: Span) -> None:
+        run = self.run
+        if run and run.path == span.path and run.start + run.length == span.start:
+            self.run = Span(run.path, run.start, run.length + span.length)
+        else:
+            self.flush()
+            self.run = span
+
+    def flush(self) -> None:
+        if not self.run:
+            return
+        run, self.run = self.run, None
+        if run.path not in self.sources:
+            self.sources[run.path] = open(run.path, "rb")
+        source = self.sources[run.path]
+        self.out.flush()
+        offset, left = run.start, run.length
+        while left:
+            try:
+                done = os.copy_file_range(source.fileno(), self.out.fileno(), left, offset)
+            except (AttributeError, OSError):      # no copy_file_range here: through memory
+                source.seek(offset)
+                done = self.out.write(source.read(min(left, 1 << 24)))
+                self.out.flush()
+            if not done:
+                raise OSError(f"{run.path} is shorter than the graph a build noted for it")
+            offset, left = offset + done, left - done
 
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
@@ -50,9 +124,9 @@ class Staging:
         self.folder.mkdir(parents=True, exist_ok=True)
         return self
 
-    def add(self, name: str, data: str | bytes | Iterable[str]) -> Path:
+    def add(self, name: str, data: str | bytes | Iterable[str | bytes | Span], lengths: list[int] | None = None) -> Path:
         remove_stale(self.folder, name)
-        self.staged[name] = stage(self.folder / name, data)
+        self.staged[name] = stage(self.folder / name, data, lengths)
         return self.staged[name]
 
     def commit(self) -> None:

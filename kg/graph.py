@@ -11,12 +11,16 @@ import hashlib
 from urllib.parse import quote
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Namespace, URIRef
 
 from .extract.resolve import match_keys, slug
+from .files import Span
 from .model import Amount, Document, Entity, Fact
 from .vocab import KGR, PREFIXES, REGION_CLASSES, SYMMETRIC, TURTLE_HEADER
 
@@ -37,14 +41,14 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or (a in REGION_CLASSES and b in REGION_CLASSES) or {a, b} <= {"Park", "Platform"}
 
 
-def merge(docs: list[Document]) -> Merged:
+def merge(docs: list[Document], keys_of: dict[tuple[str, str], list] | None = None) -> Merged:
     """One entity per real-world thing across documents, keyed by its final label.
 
     An entity joins the first one (in the documents' order) that shares a name key with it,
     if their classes are compatible. Entities with the same label, aliases and class (the
     same firm, named alike in 500 articles) always end up together, so the union-find runs
     over these kinds of entity, in the order they first occur, and each name's keys are
-    computed once."""
+    computed once (and kept in `keys_of`, which a later build may pass again)."""
     kinds: dict[tuple[str, frozenset[str], str], int] = {}
     first: list[Entity] = []                    # an entity of each kind
     occurs: list[int] = []                      # how many entities are of that kind
@@ -67,7 +71,7 @@ def merge(docs: list[Document]) -> Merged:
         return n
 
     by_key: dict[tuple[str, str], int] = {}
-    keys_of: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    keys_of = {} if keys_of is None else keys_of
     for n, e in enumerate(first):
         keys = set()
         for name in {e.label, *e.aliases}:
@@ -165,14 +169,111 @@ class GraphText:
     of the TriG (its metadata, its named graph) by the document's IRI, for a store to update
     only what changed."""
 
-    trig: list[str]
-    turtle: list[str]
+    trig: list[Piece]
+    turtle: list[Piece]
     triples: int
-    documents: dict[str, tuple[str, str]]
+    documents: dict[str, tuple[Piece, Piece]]
+    #: each document's _digest of its pieces (metadata, named graph), by its IRI
+    digests: dict[str, str] = field(default_factory=dict)
+    #: what the pieces were made from, for the Memo of the next build: each document's
+    #: signature and triples, each union entry's key, signature and triples
+    signatures: list[tuple[tuple | None, int]] = field(default_factory=list)
+    union_signatures: list[tuple[str, tuple, int]] = field(default_factory=list)
+    keys_of: dict = field(default_factory=dict)
+    base: str = ""
 
 
-def graph_text(docs: list[Document], base: str | Namespace = KGR,
-               extra_paths: dict[str, list[str]] | None = None) -> GraphText:
+Piece = str | Span
+
+
+@dataclass
+class Memo:
+    """What a build wrote, by what each piece was made from, so that the next build copies
+    the pieces whose inputs did not change out of the files instead of writing them again.
+
+    A document's pieces (metadata, named graph, evidence section) are a function of its text
+    (sha256; the cache folder holds one extractor version), id and paths, and of the merged
+    entities it names (key, label, class, the aliases it uses, the amount it is the first to
+    give) and the merged keys of its facts: its signature. A union entry is a function of the
+    entity's label, class, aliases, amount and relations. `files`: the size, modification time
+    and inode of graph.trig and graph.ttl as written, by their paths: a memo of other files
+    (replaced, edited, or the folder copied elsewhere) is not used, nor one that other code of
+    this module wrote.
+    """
+
+    base: str
+    files: dict[str, tuple[int, int, int]]
+    #: signature → (start, length) in the TriG of the metadata and the graph, in the Turtle of
+    #: the metadata and the evidence section; triples; digest (plain numbers: a quick pickle)
+    documents: dict[tuple, tuple[int, int, int, int, int, int, int, int, int, str]]
+    union: dict[str, tuple[tuple, int, int, int]]       # key → signature, start, length, triples
+    keys_of: dict
+    trig: str = ""
+    turtle: str = ""
+    code: str = ""          # _code() of the build that wrote it
+
+    def valid(self, trig: Path, turtle: Path) -> bool:
+        """Whether the files at `trig` and `turtle` are those the memo speaks of, written by this code."""
+        try:
+            return (self.__dict__.get("code") == _code()
+                    and self.files == {str(path.resolve()): self.identity(path) for path in (trig, turtle)})
+        except OSError:
+            return False
+
+    def document(self, signature: tuple) -> tuple[Span, Span, Span, Span, int, str] | None:
+        """The pieces of the document with this signature (metadata, graph, metadata and evidence
+        in the Turtle), its triples and digest; None if the last build made none such."""
+        entry = self.documents.get(signature)
+        if entry is None:
+            return None
+        paths = (self.trig, self.trig, self.turtle, self.turtle)
+        spans = [Span(path, entry[2 * n], entry[2 * n + 1]) for n, path in enumerate(paths)]
+        return *spans, entry[8], entry[9]
+
+    @staticmethod
+    def identity(path: Path) -> tuple[int, int, int]:
+        st = path.stat()
+        return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+
+def memo_of(text: GraphText, trig: Path, trig_lengths: list[int], turtle: Path, turtle_lengths: list[int]) -> Memo:
+    """The memo of `text` once written to `trig` and `turtle`, each piece `*_lengths` bytes long."""
+    def spans(lengths: list[int]) -> list[tuple[int, int]]:
+        out, start = [], 0
+        for length in lengths:
+            out.append((start, length))
+            start += length
+        return out
+
+    trig, turtle = trig.resolve(), turtle.resolve()
+    n, k = len(text.signatures), len(text.union_signatures)
+    trig_spans, turtle_spans = spans(trig_lengths), spans(turtle_lengths)
+    digests = list(text.digests.values())
+    documents = {}
+    for i, (signature, triples) in enumerate(text.signatures):
+        if signature is not None:
+            documents[signature] = (*trig_spans[1 + i], *trig_spans[1 + n + i], *turtle_spans[1 + k + i],
+                                    *turtle_spans[1 + k + n + i], triples, digests[i])
+    union = {key: (signature, *turtle_spans[1 + j], triples)
+             for j, (key, signature, triples) in enumerate(text.union_signatures)}
+    return Memo(text.base, {str(path): Memo.identity(path) for path in (trig, turtle)}, documents, union, text.keys_of,
+                str(trig), str(turtle), _code())
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """A hash of the code that writes the graph's text: a memo that other code wrote is not used
+    (the cache's fingerprint covers the extractor, not this)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("graph.py", "vocab.py", "files.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: dict[str, list[str]] | None = None,
+               sink: Callable[[ox.RdfFormat, str], None] | None = None, memo: Memo | None = None) -> GraphText:
     """The graph of a build, written directly as text (TriG and Turtle).
 
     A document's named graph (named by its IRI) states what that document says: the entities
@@ -181,10 +282,16 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
     once with every alias. The text is written without building RDF terms: at 10,000 articles
     two million terms and a sort of them took most of a build. Entities come sorted by IRI,
     documents in their order, so the same input is the same text.
-    `extra_paths` adds sourcePaths for a document found under several paths.
+    `extra_paths` adds sourcePaths for a document found under several paths. `sink` is given
+    every piece of the TriG and of the Turtle (but their headers) as soon as it is made, for a
+    store to load while the rest is made (kg.store.StoreLoad). Pieces whose inputs are those
+    of a piece in `memo` (the previous build's, see Memo) are that piece: a Span of its file.
     """
     base = Namespace(ox.NamedNode(str(base)).value)     # raises ValueError for a base that is no IRI
-    merged = merge(docs)
+    if memo and memo.base != str(base):
+        memo = None
+    keys_of = memo.keys_of if memo else {}
+    merged = merge(docs, keys_of)
 
     def iri(key: str) -> str:
         return f"<{base}{key}>"
@@ -201,23 +308,15 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
             by_relation[relation].add(obj)
         return pairs + [(f"kgo:{r}", [iri(o) for o in sorted(by_relation[r])]) for r in sorted(by_relation)]
 
-    graphs, sections, all_relations = [], [], defaultdict(set)
-    metadata, triples = [], 0
-    for doc in docs:
-        g = f"<{document_iri(doc.id, base)}>"
-        paths = list(dict.fromkeys([doc.source, *(extra_paths or {}).get(doc.id, [])]))
-        metadata.append(_block(g, [("a", ["prov:Entity", "schema:Article"]), ("rdfs:label", [_literal(doc.id)]),
-                                   ("kgo:sourcePath", [_literal(p) for p in paths])]))
-        triples += 3 + len(paths)
-        relations = defaultdict(set)
+    def document(doc: Document, g: str, paths: list[str], relations) -> tuple[str, str, str, int]:
+        """The document's metadata, named graph and evidence, and how many triples they have."""
+        metadata = _block(g, [("a", ["prov:Entity", "schema:Article"]), ("rdfs:label", [_literal(doc.id)]),
+                              ("kgo:sourcePath", [_literal(p) for p in paths])])
         statements: dict[str, tuple[Fact, set[str], set[str]]] = {}
         for fact in merged.facts[doc.id]:
-            relations[fact.subject].add((fact.relation, fact.object))
             st = statements.setdefault(f"<{statement_iri(doc.id, fact, base)}>", (fact, set(), set()))
             st[1].add(_literal(fact.evidence or "(from the names)", "@zh"))
             st[2].add(_decimal(str(Decimal(str(round(fact.confidence, 2))))))
-        for subject, rels in relations.items():
-            all_relations[subject] |= rels
         names = merged.names[doc.id]
         entities = "".join(_block(iri(key), description(key, names[key], _amount(merged, key, doc.id), relations[key]))
                            for key in sorted(names))
@@ -226,17 +325,72 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR,
                                        ("kgo:evidence", sorted(ev)), ("kgo:confidence", sorted(conf)),
                                        ("prov:wasDerivedFrom", [g])])
                            for st, (f, ev, conf) in statements.items())
-        triples += sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
-        graphs.append(f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else "")
+        triples = 3 + len(paths) + sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
+        return metadata, f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else "", evidence, triples
+
+    text = GraphText([TURTLE_HEADER], [TURTLE_HEADER], 0, {}, keys_of=keys_of, base=str(base))
+    graphs, sections, metadata_ttl, all_relations = [], [], [], defaultdict(set)
+    for doc in docs:
+        g = f"<{document_iri(doc.id, base)}>"
+        paths = list(dict.fromkeys([doc.source, *(extra_paths or {}).get(doc.id, [])]))
+        relations = defaultdict(set)
+        for fact in merged.facts[doc.id]:
+            relations[fact.subject].add((fact.relation, fact.object))
+        for subject, rels in relations.items():
+            all_relations[subject] |= rels
+        signature = _signature(doc, paths, merged) if doc.sha256 else None
+        reused = memo.document(signature) if memo and signature else None
+        if reused:
+            m, graph, m_ttl, evidence, triples, digest = reused
+        else:
+            m, graph, evidence, triples = document(doc, g, paths, relations)
+            m_ttl, digest = m, _digest(m, graph)
+        text.trig.append(m)
+        graphs.append(graph)
+        metadata_ttl.append(m_ttl)
         sections.append(evidence)
-    union = []
+        text.triples += triples
+        text.documents[g[1:-1]], text.digests[g[1:-1]] = (m, graph), digest
+        text.signatures.append((signature, triples))
+        if sink:
+            for fmt, piece in ((ox.RdfFormat.TRIG, m), (ox.RdfFormat.TRIG, graph), (ox.RdfFormat.TURTLE, evidence)):
+                sink(fmt, piece)
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)
-        union.append(_block(iri(key), description(key, entity.aliases, amount and amount[1], all_relations[key])))
-        triples += 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
-    return GraphText(trig=[TURTLE_HEADER, *metadata, *graphs], turtle=[TURTLE_HEADER, *union, *metadata, *sections],
-                     triples=triples, documents={str(document_iri(doc.id, base)): (m, g)
-                                                 for doc, m, g in zip(docs, metadata, graphs)})
+        amount = amount and amount[1]
+        signature = (entity.label, entity.cls, frozenset(entity.aliases), amount and (amount.value, amount.currency),
+                     frozenset(all_relations[key]))
+        previous = memo.union.get(key) if memo else None
+        if previous and previous[0] == signature:
+            block, triples = Span(memo.turtle, previous[1], previous[2]), previous[3]
+        else:
+            block = _block(iri(key), description(key, entity.aliases, amount, all_relations[key]))
+            triples = 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
+        text.turtle.append(block)
+        text.triples += triples
+        text.union_signatures.append((key, signature, triples))
+        if sink:
+            sink(ox.RdfFormat.TURTLE, block)
+    text.trig += graphs
+    text.turtle += metadata_ttl + sections
+    return text
+
+
+def _signature(doc: Document, paths: list[str], merged: Merged) -> tuple:
+    """What the document's pieces are made of besides its text (see Memo)."""
+    names = merged.names[doc.id]
+    entities = tuple((key, merged.entities[key].label, merged.entities[key].cls, tuple(sorted(names[key])),
+                      amount and (amount.value, amount.currency))
+                     for key in sorted(names) for amount in [_amount(merged, key, doc.id)])
+    return doc.sha256, doc.id, tuple(paths), entities, tuple((f.subject, f.object) for f in merged.facts[doc.id])
+
+
+def _digest(*pieces: str) -> str:
+    """A digest of a document's text in the store (see kg.store's MANIFEST)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in pieces:
+        digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _amount(merged: Merged, key: str, doc_id: str) -> Amount | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as completed_futures
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import KgError
 from .extract import extract
@@ -25,6 +26,8 @@ EXECUTORS = ("process", "dask")
 MAX_CHUNK = 16
 
 Result = Document | Failure
+#: keeps an extracted document (kg.cache.Cache.put) and returns it pickled
+Keep = Callable[[Document], bytes]
 
 
 SMALL_BATCH = 25
@@ -47,13 +50,18 @@ def extract_one(doc: Document) -> Result:
     return doc
 
 
-def extract_chunk(docs: list[Document]) -> list[Result]:
-    return [extract_one(doc) for doc in docs]
+def extract_chunk(docs: list[Document], keep: Keep | None = None) -> list[Result | bytes]:
+    """The chunk's results; given `keep` (a worker's), each extracted document is kept (cached)
+    here and comes back as the pickle `keep` made of it, so that it is pickled once, not twice."""
+    results = [extract_one(doc) for doc in docs]
+    return [keep(r) if keep and isinstance(r, Document) else r for r in results]
 
 
 def extract_all(docs: list[Document], jobs: int | None = None, executor: str = "process",
-                scheduler: str | None = None) -> Iterator[tuple[int, Result]]:
-    """(index in `docs`, result) for every document, in the order they finish.
+                scheduler: str | None = None, keep: Keep | None = None) -> Iterator[tuple[int, Result]]:
+    """(index in `docs`, result) for every document, in the order they finish; `keep(doc)`
+    (Cache.put) has been called on every extracted document, by the worker process that
+    extracted it when there is one on this machine, else here.
 
     executor "process": `jobs` worker processes (default: one per core), or this process
     for one job; "dask": the dask.distributed scheduler at `scheduler` (a local cluster
@@ -62,7 +70,10 @@ def extract_all(docs: list[Document], jobs: int | None = None, executor: str = "
     if not docs:
         return
     if executor == "dask":
-        yield from _on_dask(docs, scheduler)
+        for i, result in _on_dask(docs, scheduler):
+            if keep and isinstance(result, Document):
+                keep(result)
+            yield i, result
         return
     if executor != "process":
         raise KgError(f"unknown executor '{executor}' (choose from {', '.join(EXECUTORS)})")
@@ -72,7 +83,10 @@ def extract_all(docs: list[Document], jobs: int | None = None, executor: str = "
     chunks = _chunks(docs, jobs)
     if jobs == 1 or len(chunks) == 1:
         for i, doc in enumerate(docs):
-            yield i, extract_one(doc)
+            result = extract_one(doc)
+            if keep and isinstance(result, Document):
+                keep(result)
+            yield i, result
         return
     # Extract a few sentences here first: the dictionaries and rule tables that loads are then
     # inherited by forked workers instead of loaded again in each.
@@ -80,7 +94,7 @@ def extract_all(docs: list[Document], jobs: int | None = None, executor: str = "
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
     try:
-        yield from _gather(chunks, {pool.submit(extract_chunk, chunk): n for n, chunk in enumerate(chunks)},
+        yield from _gather(chunks, {pool.submit(extract_chunk, chunk, keep): n for n, chunk in enumerate(chunks)},
                            completed_futures)
     finally:
         pool.shutdown(cancel_futures=True)
@@ -120,4 +134,4 @@ def _gather(chunks, futures, as_completed) -> Iterator[tuple[int, Result]]:
         except Exception as exc:  # the worker process died (out of memory, a crash) or was lost
             results = [Failure(doc.source, f"worker lost: {reason(exc)}", "extract") for doc in chunks[n]]
         for i, result in enumerate(results, offsets[n]):
-            yield i, result
+            yield i, pickle.loads(result) if isinstance(result, bytes) else result

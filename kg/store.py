@@ -18,13 +18,14 @@ the previous store in place; the one before it is kept too, for a server still r
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,6 +34,7 @@ import rdflib.plugins.sparql as sparql_plugin
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphNotFound, KgError, QueryError
+from .files import text_of
 from .sparql import QueryResult, Term, syntax_error
 from .vocab import PREFIXES, TURTLE_HEADER, TURTLE_PREFIXES
 
@@ -121,28 +123,30 @@ class OxigraphStore:
         return cls(store)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True,
+              loading: StoreLoad | None = None) -> Path:
         """A new out_dir/store.<id> holding `trig_path`, then out_dir/store pointed at it.
 
         Given `graph`, the build's text of `trig_path`, and `update`, the new store starts as a
         copy of the previous one (a RocksDB checkpoint: hard links, no copying) and only the
         documents whose text changed are replaced in it, when the previous store says which
         texts it holds (MANIFEST) and most of them are unchanged. Otherwise the new store is
-        bulk-loaded: from `graph`'s pieces, the union from its Turtle, or from `trig_path`.
+        bulk-loaded: from `graph`'s pieces, the union from its Turtle, or from `trig_path`; or,
+        given `loading`, it was being loaded while `graph` was made, and is finished here.
         """
-        for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):     # left by a killed build
-            shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
+        tmp = loading.tmp if loading else _new_tmp(out_dir)
         documents = graph.documents if graph else {}
-        hashes = {iri: _digest(*parts) for iri, parts in documents.items()}
+        hashes = graph.digests if graph else {}
         try:
-            previous = _manifest(out_dir / STORE_DIR) if graph and update else None
+            previous = _manifest(out_dir / STORE_DIR) if graph and update and not loading else None
             changed = [iri for iri, digest in hashes.items() if previous and previous.get(iri) != digest]
-            if previous and len(changed) + len(previous.keys() - hashes.keys()) <= len(hashes) // 2:
+            if loading:
+                loading.finish()
+            elif previous and len(changed) + len(previous.keys() - hashes.keys()) <= len(hashes) // 2:
                 tmp.rmdir()             # a checkpoint makes its folder
                 ox.Store.read_only(str((out_dir / STORE_DIR).resolve())).backup(str(tmp))
                 _replace(ox.Store(str(tmp)), [*changed, *(previous.keys() - hashes.keys())],
-                         TURTLE_HEADER + "".join(piece for iri in changed for piece in documents[iri]))
+                         TURTLE_HEADER + "".join(text_of(piece) for iri in changed for piece in documents[iri]))
             elif graph:
                 store = ox.Store(str(tmp))
                 _load_pieces(store, graph.trig, ox.RdfFormat.TRIG)
@@ -153,6 +157,8 @@ class OxigraphStore:
             if graph:
                 (tmp / MANIFEST).write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
         except BaseException as exc:
+            if loading:
+                loading.abort()
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(exc, (SyntaxError, ValueError, OSError)):
                 raise KgError(f"cannot load {trig_path} into a store: {exc}") from None
@@ -235,6 +241,90 @@ class OxigraphStore:
         del self._store       # pyoxigraph closes the database when the last reference goes
 
 
+def _new_tmp(out_dir: Path) -> Path:
+    """A new, empty out_dir/store.tmp-<id>, once those of killed builds are gone."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f"{STORE_DIR}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STORE_DIR}.tmp-", dir=out_dir))
+
+
+class StoreLoad:
+    """A new store bulk-loaded while the build still makes the text that goes into it.
+
+    Pieces given to `add` (whole statements or graphs, in Turtle or TriG) are gathered into
+    chunks of LOAD_CHUNK characters, and each format's chunks are bulk-loaded by a thread of
+    its own: the loader runs in Rust without the GIL, so the store fills on one core while
+    the build writes the graph's text on the other, and the named graphs and the union load
+    side by side. The chunks wait as UTF-8 bytes, at most the text once more.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.tmp = _new_tmp(out_dir)
+        self._store = ox.Store(str(self.tmp))
+        self._feeds: dict[ox.RdfFormat, tuple[queue.SimpleQueue, threading.Thread]] = {}
+        self._chunks: dict[ox.RdfFormat, tuple[list[str], list[int]]] = {}
+        self._errors: list[BaseException] = []
+        self._stop = False
+
+    def add(self, fmt: ox.RdfFormat, piece: str) -> None:
+        chunk, size = self._chunks.setdefault(fmt, ([], [0]))
+        chunk.append(piece)
+        size[0] += len(piece)
+        if size[0] >= LOAD_CHUNK:
+            self._send(fmt)
+
+    def _send(self, fmt: ox.RdfFormat) -> None:
+        chunk, size = self._chunks.pop(fmt, ([], [0]))
+        if not chunk:
+            return
+        if fmt not in self._feeds:
+            feed = queue.SimpleQueue()
+            thread = threading.Thread(target=self._load, args=(feed, fmt), name=f"store-load-{fmt.name}", daemon=True)
+            self._feeds[fmt] = feed, thread
+            thread.start()
+        self._feeds[fmt][0].put((TURTLE_HEADER + "".join(chunk)).encode("utf-8"))
+
+    def _load(self, feed: queue.SimpleQueue, fmt: ox.RdfFormat) -> None:
+        while (data := feed.get()) is not None:
+            if self._stop or self._errors:
+                continue            # drain: the build is failing
+            try:
+                self._store.bulk_load(data, fmt)
+            except BaseException as exc:  # raised again in finish()
+                self._errors.append(exc)
+
+    def _join(self) -> None:
+        for feed, thread in self._feeds.values():
+            feed.put(None)
+        for _, thread in self._feeds.values():
+            thread.join()
+        self._feeds = {}
+
+    def finish(self) -> None:
+        """Load what is left, wait for the loads, and close the store; raises what a load raised."""
+        for fmt in list(self._chunks):
+            self._send(fmt)
+        self._join()
+        del self._store
+        if self._errors:
+            raise self._errors[0]
+
+    def __enter__(self) -> StoreLoad:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.abort()
+
+    def abort(self) -> None:
+        """Stop loading (a load under way ends first) and remove the store, unless it was
+        finished and moved into place."""
+        self._stop = True
+        self._join()
+        self.__dict__.pop("_store", None)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def _fill(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     """Load `path` as it is, then every triple of it once more into the default graph,
     which is then the union of all graphs, as a set (see the module's docstring)."""
@@ -252,7 +342,7 @@ def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
     other whole statements or graphs) a few at a time: Oxigraph's bulk loader holds about
     ten times the text it is given, 1.5 GB for the TriG of 10,000 articles in one call."""
     header, chunk, size = pieces[0], [], 0
-    for piece in pieces[1:]:
+    for piece in map(text_of, pieces[1:]):
         chunk.append(piece)
         size += len(piece)
         if size >= LOAD_CHUNK:
@@ -262,19 +352,17 @@ def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
         store.bulk_load(header + "".join(chunk), fmt)
 
 
-def _digest(*pieces: str) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for piece in pieces:
-        digest.update(piece.encode("utf-8"))
-    return digest.hexdigest()
-
-
 def _manifest(store_dir: Path) -> dict[str, str] | None:
     """The documents' text digests a store written by write() holds, by document IRI."""
     try:
         return json.loads((store_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def has_manifest(out_dir: Path) -> bool:
+    """Whether out_dir/store says which documents' texts it holds, to be updated from."""
+    return (out_dir / STORE_DIR / MANIFEST).is_file()
 
 
 def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
@@ -294,6 +382,9 @@ def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
         if all(isinstance(q.graph_name, ox.DefaultGraph)
                for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None)):
             store.remove(ox.Quad(t.subject, t.predicate, t.object))
+    # into the database files: the next build copies this store opened read-only, and such a
+    # copy leaves out changes still only in the write-ahead log (removed graphs came back)
+    store.flush()
 
 
 def _ox_term(term) -> Term | None:
@@ -339,7 +430,8 @@ class MemoryStore:
         return cls(ds)
 
     @classmethod
-    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True) -> Path:
+    def write(cls, trig_path: Path, out_dir: Path, graph: GraphText | None = None, update: bool = True,
+              loading: StoreLoad | None = None) -> Path:
         """Nothing to write: the TriG is what this store loads."""
         return trig_path
 
@@ -432,16 +524,16 @@ def _store_class(kind: str):
 
 
 def write_store(trig_path: Path, out_dir: Path, kind: str = "oxigraph", graph: GraphText | None = None,
-                update: bool = True) -> Path:
+                update: bool = True, loading: StoreLoad | None = None) -> Path:
     """Make the per-document TriG of a build queryable; returns what open_store will read.
     `graph`: the build's text of it, to load from or (with `update`) to update the previous
-    store with (see OxigraphStore.write)."""
+    store with (see OxigraphStore.write); `loading`: the new store, being loaded with `graph`."""
     cls = _store_class(kind)
     trig_path, out_dir = Path(trig_path), Path(out_dir)
     if not trig_path.exists():
         raise GraphNotFound(f"no per-document graphs at {trig_path} — run `kg build` first")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return cls.write(trig_path, out_dir, graph, update)
+    return cls.write(trig_path, out_dir, graph, update, loading)
 
 
 def open_store(out_dir: Path | None = None, graph: Path | None = None, kind: str | None = None) -> Store:

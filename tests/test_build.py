@@ -427,6 +427,28 @@ def test_an_incremental_rebuild_equals_a_full_build_of_the_new_folder(tmp_path, 
     assert not any(str(src / "p01.txt") in line for line in store_contents(out)["nq"])
 
 
+def test_rebuilds_in_a_row_that_remove_documents_equal_a_full_build(tmp_path, monkeypatch):
+    from kg import graph
+
+    src, out = articles(tmp_path / "in", 5), tmp_path / "out"
+    api.build([src], out)
+    (src / "a1.txt").rename(src / "z1.txt")
+    api.build([src], out)                 # the previous store updated: a1's graph removed, z1's added
+    (src / "a3.txt").unlink()
+    reused, graph_text = [], graph.graph_text
+
+    def spy(*args, **kwargs):
+        text = graph_text(*args, **kwargs)
+        reused.append(sum(isinstance(piece, graph.Span) for piece in text.trig))
+        return text
+    monkeypatch.setattr(api, "graph_text", spy)
+    api.build([src], out)                 # a copy of that store, updated again: a1 must stay removed
+    assert reused[0] >= 6                 # three documents' metadata and graphs copied from the last files
+    full = api.build([src], tmp_path / "full", full=True).out
+    assert outputs(out) == outputs(full)
+    assert store_contents(out) == store_contents(full)
+
+
 def test_a_store_loaded_a_few_documents_at_a_time_is_the_same(tmp_path, monkeypatch):
     from kg import store
 
