@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg import rules
 from kg.extract import extract
 from kg.model import Document
 
@@ -82,3 +83,16 @@ def test_a_fund_managers_registered_name_runs_through_its_fund_word():
 def test_a_fund_name_never_runs_through_a_registered_firm():
     found = names("福州拓晶新材料有限公司获榕创生物医药子基金投资5000万元。")
     assert found.get("榕创生物医药子基金") == "Fund", found
+
+
+@pytest.mark.parametrize("row", rules.load_table("foreign_legal_forms"),
+                         ids=lambda r: r["form"])
+def test_a_foreign_firms_registered_name_is_one_company(row):
+    assert names(f"来自海外的{row['example']}今年在园区设立中国总部。").get(row["example"]) == "Company"
+
+
+def test_a_foreign_firm_keeps_its_spaces_and_its_short_name_is_the_same_firm():
+    doc = extract(Document(id="t", source="t", text="荷兰企业Van Dijk Precision B.V.与常州华锐有限公司合资成立常州范戴克精密有限公司，"
+                                                      "其中Van Dijk持股55%。"))
+    [firm] = [e for e in doc.entities.values() if e.label.startswith("Van")]
+    assert firm.label == "Van Dijk Precision B.V." and "Van Dijk" in firm.aliases

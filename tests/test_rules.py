@@ -55,7 +55,7 @@ def test_suffix_example_is_one_entity_of_its_class(row):
 
 @pytest.mark.parametrize("table", ["entity_suffixes", "boundary_words", "generic_words", "industries",
                                    "person_titles", "list_heads", "region_abbreviations", "relations",
-                                   "name_cues", "currencies", "word_tags", "industry_frames"])
+                                   "name_cues", "currencies", "word_tags", "industry_frames", "foreign_legal_forms"])
 def test_tables_have_a_documented_header(table):
     rows = rules.load_table(table)
     assert rows and all(None not in row and all(v is not None for v in row.values()) for row in rows)

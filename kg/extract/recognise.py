@@ -77,10 +77,20 @@ class Lexicon:
     tail_only_leads: frozenset[str]    # lead cues that frame industries only before a tail cue
     one_item_leads: frozenset[str]     # lead cues that frame a single sector after an organisation
     anaphor_words: frozenset[str]      # the words find_anaphors starts from
+    foreign_name_re: re.Pattern        # a foreign firm's registered name in Latin letters
+
+
+#: capitalised words (and the particles of European names) that a foreign firm's name is made of
+LATIN_NAME = r"(?<![A-Za-z])[A-Z][\w'&.\-]*(?: (?:[A-Z][\w'&.\-]*|&|of|van|der|de|von|und|y)){0,6}"
 
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+#: the legal form that ends a foreign firm's registered name (kg/rules/foreign_legal_forms.tsv)
+FOREIGN_FORM = re.compile(r" (?:" + _alternation(rules.column("foreign_legal_forms", "form")) + r")(?![A-Za-z])")
+FOREIGN_ENDING = re.compile(FOREIGN_FORM.pattern + "$")
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +124,7 @@ def lexicon() -> Lexicon:
         tail_only_leads=frozenset(f"lead{n}" for n, r in enumerate(frames)
                                   if r["side"] == "lead" and r["needs_tail"] == "yes"),
         one_item_leads=frozenset(f"lead{n}" for n, r in enumerate(frames) if r["one_item"] == "yes"),
+        foreign_name_re=re.compile(LATIN_NAME + FOREIGN_FORM.pattern),
         anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES)
         | {r["suffix"] for r in suffixes if r["class"] in LAST_OF_CLASS},
     )
@@ -158,7 +169,8 @@ def word_tags() -> dict[str, str]:
 def _glued(word: str) -> bool:
     """A word jieba's unknown-word model made by gluing a preposition on (企业由, 经省); the
     dictionary's own words (经济技术开发区, a suffix of the project's) are not glued."""
-    return len(word) > 1 and (word not in tokenizer_words() or word_tags().get(word) == "p") \
+    tag = word_tags().get(word)
+    return len(word) > 1 and (tag == "p" or (tag is None and word not in tokenizer_words())) \
         and (word[-1] in GLUE or word[0] in GLUE) and bool(HAN.match(word))
 
 
@@ -416,6 +428,17 @@ def walk_right(sent: Sentence, start: int, lex: Lexicon) -> int:
             break
         end = e
     return end
+
+
+def find_foreign_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
+    """Foreign firms' registered names in Latin letters (kg/rules/foreign_legal_forms.tsv)."""
+    if not LATIN_CAPITAL.search(sent.text):
+        return []
+    return [Mention(sent.start + m.start(), sent.start + m.end(), m.group(), "Company", "suffix")
+            for m in lex.foreign_name_re.finditer(sent.text)]
+
+
+LATIN_CAPITAL = re.compile(r"[A-Z][a-z]")
 
 
 def find_brands(sent: Sentence, lex: Lexicon) -> list[Mention]:
@@ -814,6 +837,9 @@ def short_company_names(name: str, text: str) -> list[str]:
     江苏东方赛光电有限公司 → 东方赛光电 (no legal form, no leading place); 修实生物医药（南通）
     有限公司 → 修实生物医药 and, when the text uses it alone, 修实生物 (no trailing trade word).
     """
+    if not HAN.search(name):
+        words = name.split(" ")[:-1]     # Van Leeuwen Precision B.V. → Van Leeuwen, Van
+        return [" ".join(words[:n]) for n in (2, 1) if len(words) > n and len(" ".join(words[:n])) >= 4]
     for legal in LEGAL_SUFFIXES:
         if name.endswith(legal):
             name = name[: -len(legal)]
@@ -880,7 +906,7 @@ def recognise(doc: Document) -> Document:
         j = bisect_left(starts, sentence.end, i)     # its tokens: the next ones that start before its end
         sent = Sentence(doc, sentence.start, sentence.end, doc.tokens[i:j])
         i = j
-        strong = find_suffix_names(sent, lex) + find_places(sent, lex)
+        strong = find_suffix_names(sent, lex) + find_foreign_names(sent, lex) + find_places(sent, lex)
         strong += find_quoted(sent, lex, strong) + find_persons(sent, lex)
         strong += find_amount_subjects(sent, lex)
         chosen = select(strong)

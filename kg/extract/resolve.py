@@ -22,7 +22,8 @@ from urllib.parse import quote
 from ..model import Document, Entity
 from ..vocab import REGION_CLASSES
 from .gazetteer import load_gazetteer
-from .recognise import ALIAS_RE, COMPANY_ENDINGS_LONGEST_FIRST, LEGAL_SUFFIXES, lexicon, place_prefix_splits
+from .recognise import (ALIAS_RE, COMPANY_ENDINGS_LONGEST_FIRST, FOREIGN_ENDING, HAN, LEGAL_SUFFIXES, lexicon,
+                        place_prefix_splits)
 
 PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高新区"), ("经济技术开发区", "开发区"),
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
@@ -33,22 +34,34 @@ APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
 DEMONSTRATIVE_HEAD = re.compile(r"^(?:该|此|这家|这个|这支|这座|本)")
 COMPATIBLE = {"Park": {"Park", "Platform"}, "Platform": {"Park", "Platform"}}
-SPACES_AND_QUOTES = re.compile(r"[\s\"'“”‘’「」『』]")
+QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+SPACES = re.compile(r"\s+")
+LATIN_BEFORE, LATIN_AFTER = re.compile(r"[A-Za-z0-9.,&]"), re.compile(r"[A-Za-z0-9&(]")
+
+
+def _space(match: re.Match) -> str:
+    """One space between Latin words (Van Leeuwen Precision B.V.), none anywhere else."""
+    text, start, end = match.string, match.start(), match.end()
+    return " " if start and end < len(text) and LATIN_BEFORE.match(text[start - 1]) \
+        and LATIN_AFTER.match(text[end]) else ""
 
 
 def clean(name: str) -> str:
-    """A name as written, without spaces and quotes: what labels keep."""
-    return SPACES_AND_QUOTES.sub("", name)
+    """A name as written, without quotes and the spaces that Chinese text puts around words: what labels keep."""
+    return SPACES.sub(_space, QUOTES.sub("", name))
 
 
 def normal_form(name: str) -> str:
-    """The comparison form of a name: NFKC, no spaces or quotes, brackets kept as ()."""
-    return SPACES_AND_QUOTES.sub("", unicodedata.normalize("NFKC", name))
+    """The comparison form of a name: NFKC, as clean() leaves it, brackets kept as ()."""
+    return clean(unicodedata.normalize("NFKC", name))
 
 
 def company_cores(name: str) -> list[str]:
     """The name without legal form or bracketed place, with and without each leading place,
     and without a trailing trade word (修实生物医药（南通）有限公司 → 修实生物医药, 修实生物)."""
+    if not HAN.search(name):
+        words = FOREIGN_ENDING.sub("", normal_form(name)).split(" ")
+        return [" ".join(words[:n]) for n in (len(words), 2, 1) if len(words) >= n and len(" ".join(words[:n])) >= 4]
     gaz = load_gazetteer()
     name = re.sub(r"\(([^()]{1,8})\)", lambda m: "" if gaz.lookup(m.group(1)) else m.group(1), normal_form(name))
     for legal in LEGAL_SUFFIXES:
@@ -138,7 +151,7 @@ class _Union:
 def registered_name(name: str) -> str | None:
     """The comparison form of a full legal name (brackets dropped); None for other names."""
     form = normal_form(name)
-    return re.sub(r"[()]", "", form) if form.endswith(LEGAL_SUFFIXES) else None
+    return re.sub(r"[()]", "", form) if form.endswith(LEGAL_SUFFIXES) or FOREIGN_ENDING.search(form) else None
 
 
 def _compatible(a: str, b: str) -> bool:
