@@ -69,3 +69,10 @@ def test_zhe_jia_described_firm_points_back_to_the_last_company():
     doc = extract(Document("d", "d", "成都禾康生物制药有限公司今年投产。这家由海归团队创办的企业今年完成6亿元C轮融资。"))
     [(key, amount, _)] = doc.amounts
     assert doc.entities[key].label == "成都禾康生物制药有限公司" and amount.value == 600_000_000
+
+
+def test_a_bare_kind_of_park_names_the_last_park_of_that_kind():
+    doc = extract(Document("d", "d", "南宁经开区今年加快建设邕桂数字产业合作园。合作园由广西邕桂产业园开发有限公司负责开发建设。"))
+    developed = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
+                 if f.relation == "developedBy"}
+    assert developed == {("邕桂数字产业合作园", "广西邕桂产业园开发有限公司")}, developed

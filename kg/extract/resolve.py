@@ -229,6 +229,7 @@ def resolve(doc: Document) -> Document:
 
     main, city = main_park(doc), main_city(doc, dominant=False)
     last_park = None
+    parks_seen: list[str] = []
     last_of: dict[str, str] = {}
     named: dict[str, list[str]] = defaultdict(list)
     for m in sorted(doc.mentions, key=lambda m: m.start):
@@ -236,9 +237,10 @@ def resolve(doc: Document) -> Document:
         if kind == "park_anaphor":
             # "这个…产业园", 该园 point back to the park just named; a bare 园区 to the article's park
             pointing = m.surface.startswith(("该园", "此园", "这个")) or DEMONSTRATIVE.search(doc.text[max(0, m.start - 12):m.start])
-            m.entity = last_park if last_park and pointing else main
+            m.entity = last_park if last_park and pointing else _park_of_kind(doc, m.surface, main, parks_seen)
         elif m.cls == "Park" and m.entity:
             last_park = m.entity
+            parks_seen.append(m.entity)
         elif kind == "city_anaphor":
             m.entity = city
         elif kind == "body_anaphor" and main:
@@ -258,6 +260,15 @@ def resolve(doc: Document) -> Document:
     for m in anaphors:
         m.cls = doc.entities[m.entity].cls if m.entity else m.cls
     return doc
+
+
+def _park_of_kind(doc: Document, word: str, main: str | None, parks_seen: list[str]) -> str | None:
+    """What a bare kind of park (合作园, 产业园) names: the article's park if it is of that kind,
+    else the last park of that kind named before (邕穗数字产业合作园 … 合作园), else the article's park."""
+    if len(word) < 3 or (main is not None and doc.entities[main].label.endswith(word)):
+        return main
+    return next((key for key in reversed(parks_seen) if doc.entities[key].label.endswith(word)
+                 and doc.entities[key].label != word), main)
 
 
 def main_city(doc: Document, dominant: bool = True) -> str | None:
