@@ -31,3 +31,17 @@ def test_a_platform_named_after_a_park_is_in_it():
 def test_the_builder_of_a_project_sited_in_a_park_is_in_it():
     hosted = facts("华芯12英寸晶圆制造项目由陕西华芯半导体有限公司投资建设，选址西安高新区草堂科技产业基地。", "hosts")
     assert {("草堂科技产业基地", "华芯12英寸晶圆制造项目"), ("草堂科技产业基地", "陕西华芯半导体有限公司")} <= hosted
+
+
+def amounts(text: str) -> dict[str, float]:
+    doc = extract(Document("d", "d", text))
+    return {doc.entities[key].label: amount.value for key, amount, _ in doc.amounts}
+
+
+def test_an_amount_spent_on_building_goes_to_what_is_built():
+    assert amounts("宛达电机有限公司在产业园投资4.6亿元建设新能源汽车驱动电机项目。") == {"新能源汽车驱动电机项目": 4.6e8}
+
+
+def test_an_amount_a_firm_received_goes_to_the_firm():
+    found = amounts("福州拓晶新材料有限公司获榕创生物医药子基金投资5000万元。母基金还直接投资福建智算科技有限公司8000万元。")
+    assert found == {"福州拓晶新材料有限公司": 5e7, "福建智算科技有限公司": 8e7}

@@ -293,7 +293,7 @@ COMPANY_WORDS = frozenset({"开发", "建设", "投资", "发展", "运营", "�
 
 
 #: verbs that project names are made of (…晶圆制造项目, …研发中心项目)
-PROJECT_WORDS = frozenset({"制造", "研发", "检测", "设计", "生产"})
+PROJECT_WORDS = frozenset({"制造", "研发", "检测", "设计", "生产", "驱动"})
 
 
 def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
@@ -408,7 +408,8 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
 
 
 AMOUNT_OF = re.compile(
-    r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?[0-9.]+(?:万|亿|千万|百万)?(?:元|美元|欧元|日元)"
+    r"(?:总投资|投资|计划投资|总额)?(?:约|近|超|逾|达|超过)?(?:[0-9.]+|[零〇一二两三四五六七八九十百千]+)(?:万|亿|千万|百万)?"
+    r"(?:元|美元|欧元|日元)"
     r"(?:人民币)?的([^、，。；：“”\s]{2,40}?)(?=、|，|。|；|等|和|在|正式|相继|落户|入驻|开工|从|$)")
 AMOUNT_OF_NEEDS = requirements(AMOUNT_OF)
 
@@ -748,11 +749,15 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
         elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
+        elif word in DEMONSTRATIVES and nxt in FIRM_KINDS:
+            found.append(Mention(s, e2, word + nxt, "Company", "anaphor"))                # 该子公司, 这家合资公司
         elif word in DEMONSTRATIVES and (described := DESCRIBED_FIRM.match(sent.doc.text, e, sent.end)):
             found.append(Mention(s, described.end(), sent.doc.text[s:described.end()], "Company", "anaphor"))
     return found
 
 
+#: kinds of firm a demonstrative points back with (该子公司, 这家合资公司)
+FIRM_KINDS = frozenset({"子公司", "分公司", "合资公司", "企业"})
 #: "这家成立于2021年的企业": a demonstrative, a description, and the kind of thing it points back to
 DESCRIBED_FIRM = re.compile(r"[^，。、；：“”⟦⟧]{2,20}?的(?:企业|公司)")
 

@@ -436,6 +436,10 @@ def mentions_by_sentence(doc: Document) -> dict[int, list[Mention]]:
 
 AMOUNT_HOLDERS = {"Project", "Company", "Fund"}
 FINANCING_AFTER = re.compile(r"^[^，。]{0,8}?(?:融资|资金|注资|风险投资)")
+#: what an amount is spent on, named right after it: "投资3.5亿元在P建设|X", "5000万美元投向|X"
+BUILDING_AFTER = re.compile(r"(?:在[^，。；]{0,24}?)?(?:建设|兴建|新建|打造|建|投向|投资于?|用于建设)")
+#: "X获Y投资5000万元": the amount goes to the firm that received it
+RECEIVED_BEFORE = re.compile(r"^(?:获得?|引入|完成)[^，。；]{0,24}?(?:投资|注资|融资|增资)$")
 INVESTING_BEFORE = re.compile(r"(?:总投资|投资|斥资|出资|融资|总额|注资|注册资本|规模)[^，。]{0,4}$")
 
 
@@ -443,7 +447,9 @@ def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None
     """Give each amount to the project, company or fund the sentence gives it to.
 
     In order: the name written right after it ("总投资5亿元的X"), the name it stands in
-    ("40亿元产业专项母基金"), the last company before a financing ("…公司获得近2亿元B轮融资"),
+    ("40亿元产业专项母基金"), the name built or invested in right after it ("投资3.5亿元建设X"),
+    the last company before a financing ("…公司获得近2亿元B轮融资"), the name an investing verb
+    takes right before it ("直接投资X8000万元"), the firm that received it ("X获Y投资5000万元"),
     the last name before an investing verb ("X…总投资近10亿元").
     """
     for sent in doc.sentences:
@@ -455,10 +461,16 @@ def attach_amounts(doc: Document, by_sentence: dict[int, list[Mention]]) -> None
             a_start, a_end = sent.start + start, sent.start + end
             before = [m for m in mentions if m.end <= a_start]
             companies = [m for m in before if doc.entities[m.entity].cls == "Company"]
+            after = [m for m in mentions if m.start >= a_end]
+            built = BUILDING_AFTER.match(doc.text, a_end, sent.end)
             target = (
-                next((m for m in mentions if m.start - a_end in (0, 1) and doc.text[a_end:m.start] in ("", "的")), None)
+                next((m for m in after if m.start - a_end in (0, 1) and doc.text[a_end:m.start] in ("", "的")), None)
                 or next((m for m in mentions if m.start <= a_start and a_end <= m.end), None)
+                or (after[0] if built and after and after[0].start == built.end() else None)
                 or (companies[-1] if companies and FINANCING_AFTER.match(doc.text[a_end:sent.end]) else None)
+                or (before[-1] if before and before[-1].end == a_start
+                    and INVESTING_BEFORE.search(doc.text[sent.start:before[-1].start]) else None)
+                or (companies[-1] if companies and RECEIVED_BEFORE.search(doc.text[companies[-1].end:a_start]) else None)
                 or (before[-1] if before and INVESTING_BEFORE.search(doc.text[sent.start:a_start])
                     and doc.text[before[-1].end:a_start].count("，") <= 1 else None)
             )
