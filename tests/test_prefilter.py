@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from kg.extract import extract
-from kg.extract.prefilter import RuleIndex, requirements, satisfied
+from kg.extract.prefilter import RuleIndex, keyword_search, requirements, satisfied
 from kg.extract.relate import compile_pattern, mentions_by_sentence, relation_rules, rule_index, skeleton
 from kg.model import Document
 from kg.read import read_documents
@@ -49,6 +49,15 @@ def test_a_rule_whose_keyword_is_absent_is_never_tried():
     assert index.candidates("⟦C#0⟧入驻⟦P#1⟧") == [nested]     # nested needs no keyword
     assert index.candidates("⟦C#0⟧落户⟦R#1⟧") == []           # no park marker
     assert index.candidates("⟦P#0⟧⟦C#1⟧落户") == [settle, nested]
+
+
+def test_a_keyword_search_finds_every_text_the_pattern_matches():
+    leads = re.compile("(?P<a>聚焦(?:于)?)|(?P<b>(?:着力|大力)(?:发展|培育))|(?P<c>以)")
+    search = keyword_search(leads)
+    for text in ("园区聚焦于芯片", "着力培育生物医药", "以纺织为主导", "大力发展"):
+        assert leads.search(text) and search.search(text)
+    assert not search.search("园区发展芯片产业")
+    assert keyword_search(re.compile(r"[0-9]+[a-z]")).search("园区")     # no keyword: every text
 
 
 def test_ignorecase_patterns_require_nothing():

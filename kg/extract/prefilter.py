@@ -38,6 +38,15 @@ def requirements(pattern: re.Pattern) -> tuple[Clause, ...]:
     return tuple(sorted(clauses, key=_check_order))
 
 
+def keyword_search(pattern: re.Pattern) -> re.Pattern:
+    """A regex that finds one of the keywords every match of `pattern` holds (its first clause
+    of keywords, as one alternation), or the empty string when it needs none. The regex engine
+    skips to the characters such an alternation starts with, so most texts fail it at a
+    fraction of what a scan with `pattern` costs."""
+    clause = next((c for c in requirements(pattern) if all(isinstance(atom, str) for atom in c)), ())
+    return re.compile("|".join(re.escape(atom) for atom in sorted(clause, key=lambda a: (-len(a), a))))
+
+
 def _check_order(clause: Clause) -> tuple[bool, int]:
     """Keyword clauses first, long keywords first: most skeletons that fail, fail there, cheaply."""
     if all(isinstance(atom, str) for atom in clause):

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .. import rules
 from ..model import Document, Mention
 from .gazetteer import load_gazetteer
-from .prefilter import requirements, satisfied
+from .prefilter import keyword_search, requirements, satisfied
 
 PUNCT = set("，。、；：！？“”‘’「」『』《》〈〉（）()【】[]—…·,.;:!?\"' \t\n\u3000-/+＋")
 OPEN, CLOSE = "（(", "）)"
@@ -73,6 +73,7 @@ class Lexicon:
     descriptor_re: re.Pattern          # descriptors and anaphors, longest first
     descriptive_re: re.Pattern         # the same and industry names
     industry_leads: re.Pattern         # cues before a list of industries (kg/rules/industry_frames.tsv)
+    industry_lead_words: re.Pattern    # a word one of them holds: most sentences have none
     industry_tail: re.Pattern          # cues after one
     tail_only_leads: frozenset[str]    # lead cues that frame industries only before a tail cue
     one_item_leads: frozenset[str]     # lead cues that frame a single sector after an organisation
@@ -98,9 +99,10 @@ def lexicon() -> Lexicon:
     suffixes = rules.load_table("entity_suffixes")
     generic = rules.load_table("generic_words")
     industries = rules.column("industries", "name")
-    titles = rules.column("person_titles", "title")
+    titles = _alternation(rules.column("person_titles", "title"))
     descriptors = {r["word"] for r in generic}
     frames = rules.load_table("industry_frames")
+    industry_leads = re.compile("|".join(f"(?P<lead{n}>{r['cue']})" for n, r in enumerate(frames) if r["side"] == "lead"))
     return Lexicon(
         suffix_re=re.compile(_alternation(r["suffix"] for r in suffixes)),
         suffix_class={r["suffix"]: r["class"] for r in suffixes},
@@ -110,7 +112,9 @@ def lexicon() -> Lexicon:
         anaphors={r["word"]: r["kind"] for r in generic if r["kind"] != "descriptor"},
         industries=industries,
         industry_re=re.compile(_alternation(industries)),
-        titles_re=re.compile(f"(?:{_alternation(titles)})+([\u4e00-\u9fff]{{2,3}})"),
+        # (?:T)(?:T)*, not (?:T)+: a pattern that opens with its alternation is searched for
+        # only where one of its first characters stands
+        titles_re=re.compile(f"(?:{titles})(?:{titles})*([\u4e00-\u9fff]{{2,3}})"),
         list_heads=tuple(sorted(((r["head"], r["class"]) for r in rules.load_table("list_heads")),
                                 key=lambda hc: -len(hc[0]))),
         abbreviations={r["abbr"]: r["name"] for r in rules.load_table("region_abbreviations")},
@@ -118,8 +122,8 @@ def lexicon() -> Lexicon:
         any_cue=re.compile("|".join(f"(?:{r['cue']})" for r in rules.load_table("name_cues"))),
         descriptor_re=re.compile(_alternation(descriptors)),
         descriptive_re=re.compile(_alternation(descriptors | set(industries))),
-        industry_leads=re.compile("|".join(f"(?P<lead{n}>{r['cue']})" for n, r in enumerate(frames)
-                                           if r["side"] == "lead")),
+        industry_leads=industry_leads,
+        industry_lead_words=keyword_search(industry_leads),
         industry_tail=re.compile("|".join(f"(?:{r['cue']})" for r in frames if r["side"] == "tail")),
         tail_only_leads=frozenset(f"lead{n}" for n, r in enumerate(frames)
                                   if r["side"] == "lead" and r["needs_tail"] == "yes"),
@@ -137,10 +141,20 @@ class Sentence:
         self.doc, self.start, self.end, self.tokens = doc, start, end, tokens
         self.text = doc.text[start:end]
         # the words for the finders that look for given words: most sentences have none of them
-        self.words, starts, ends = zip(*tokens) if tokens else ((), (), ())
-        self.token_starts = set(starts)
-        self._index_ending_at = dict(zip(ends, range(len(ends))))
-        self.token_ends = set(ends)
+        self.words = [word for word, _, _ in tokens]
+
+    # where tokens start and end, worked out for the sentences a name walk reads
+    @cached_property
+    def token_starts(self) -> set[int]:
+        return {s for _, s, _ in self.tokens}
+
+    @cached_property
+    def _index_ending_at(self) -> dict[int, int]:
+        return {e: n for n, (_, _, e) in enumerate(self.tokens)}
+
+    @cached_property
+    def token_ends(self) -> set[int]:
+        return set(self._index_ending_at)
 
     def token_ending_at(self, end: int) -> int | None:
         return self._index_ending_at.get(end)
@@ -918,7 +932,7 @@ def recognise(doc: Document) -> Document:
         cued = find_cued(sent, lex) + find_brands(sent, lex)
         if cued:        # what select chose it chooses again
             chosen = select(chosen + cued)
-        framed = find_framed_industries(sent, lex, chosen)
+        framed = find_framed_industries(sent, lex, chosen) if lex.industry_lead_words.search(sent.text) else []
         candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)

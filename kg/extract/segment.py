@@ -28,8 +28,12 @@ from .gazetteer import load_gazetteer
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 #: runs cut by the HMM remembered at most
 HMM_CUTS_KEPT = 100_000
+#: fragments whose weight (or absence from the dictionary) is remembered at most
+WEIGHTS_KEPT = 500_000
 #: what the table of weights gives for a fragment it does not have (yet)
 UNSEEN = object()
+#: the weight of a fragment that no dictionary entry starts with: the word graph ends there
+ABSENT = object()
 
 
 class Tokenizer(jieba.Tokenizer):
@@ -40,7 +44,8 @@ class Tokenizer(jieba.Tokenizer):
     every occurrence. Here the path is found as the graph is read, right to left, and each
     word's log-probability is computed once per process, in a table of the dictionary entries
     the text has had: far smaller than the dictionary, it stays in the processor's cache, so a
-    fragment of text costs one look-up there. The sums are the same floating-point
+    fragment of text costs one look-up there. The table also remembers the fragments that end
+    a search (no entry starts with them), as every position of the text ends with one. The sums are the same floating-point
     operations in the same order and ties go the same way, so every token is the same (tests
     compare with jieba.Tokenizer). A run of characters the dictionary cannot place (a name,
     mostly, and names recur) is cut by jieba's HMM once and remembered. Other modes
@@ -52,7 +57,7 @@ class Tokenizer(jieba.Tokenizer):
         self._forget()
 
     def _forget(self) -> None:
-        self._weights: dict[str, float | None] = {}
+        self._weights: dict[str, float | object | None] = {}
         self._hmm_cuts: dict[str, tuple[str, ...]] = {}
         self._force_splits = len(finalseg.Force_Split_Words)
 
@@ -127,6 +132,8 @@ class Tokenizer(jieba.Tokenizer):
     def _best_path(self, block: str) -> list[int]:
         """For each position, the end of the word that starts there on the most probable path."""
         self.check_initialized()
+        if len(self._weights) > WEIGHTS_KEPT:
+            self._weights.clear()
         get, freq, n = self._weights.get, self.FREQ, len(block)
         score, ends = [0.0] * (n + 1), [0] * (n + 1)
         for k in range(n - 1, -1, -1):
@@ -135,9 +142,9 @@ class Tokenizer(jieba.Tokenizer):
             while True:
                 weight = get(fragment, UNSEEN)
                 if weight is UNSEEN:
-                    if fragment not in freq:
-                        break
                     weight = self._weigh(fragment)
+                if weight is ABSENT:
+                    break
                 if weight is not None:
                     # jieba: max((weight + score, i)): the later end wins a tie
                     weight += score[i + 1]
@@ -152,10 +159,11 @@ class Tokenizer(jieba.Tokenizer):
             score[k], ends[k] = best, end
         return ends
 
-    def _weigh(self, entry: str) -> float | None:
-        """A dictionary entry's log-probability, None for a prefix that is no word (count 0)."""
-        count = self.FREQ[entry]
-        weight = self._weights[entry] = log(count) - log(self.total) if count else None
+    def _weigh(self, fragment: str) -> float | object | None:
+        """A fragment's log-probability, None for a prefix that is no word (count 0), ABSENT for
+        one that is not in the dictionary."""
+        count = self.FREQ.get(fragment)
+        weight = self._weights[fragment] = ABSENT if count is None else log(count) - log(self.total) if count else None
         return weight
 
 
