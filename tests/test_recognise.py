@@ -96,3 +96,8 @@ def test_a_foreign_firm_keeps_its_spaces_and_its_short_name_is_the_same_firm():
                                                       "其中Van Dijk持股55%。"))
     [firm] = [e for e in doc.entities.values() if e.label.startswith("Van")]
     assert firm.label == "Van Dijk Precision B.V." and "Van Dijk" in firm.aliases
+
+
+def test_the_last_two_items_of_a_sector_list_joined_by_he_are_two():
+    found = names("合作园重点发展电子信息制造、数据服务和智能终端三大产业。")
+    assert {"数据服务", "智能终端"} <= {n for n, c in found.items() if c == "Industry"}, found

@@ -681,6 +681,7 @@ def find_industries(sent: Sentence, lex: Lexicon) -> list[Mention]:
 
 #: a 、-list's items are split at 、 only (汽车及零部件 is one sector); a list without 、 at 和/及/与
 LIST_ITEMS, PAIR_ITEMS = re.compile("、"), re.compile(r"以及|和|及|与")
+LAST_PAIR = re.compile(r"(?<=..)(?:和|以及)(?=..)")
 FRAME_END = re.compile(r"[，。；：！？,;:!?（(“”‘’「」\"]|的|等")
 #: what follows a sector when the sentence speaks of work on it (核酸药物|研发)
 FRAME_WORK = re.compile(r"(?:研发|研究|开发|生产)$")
@@ -723,6 +724,10 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
             stop = sep.start() if sep else len(body)
             items.append((sent.start + start + pos, FRAME_WORK.sub("", body[pos:stop])))
             pos = sep.end() if sep else pos
+        last_s, last = items[-1]
+        if "、" in body and LAST_PAIR.search(last) and last not in lex.industries:
+            pair = LAST_PAIR.search(last)       # A、B和C: the last two are two sectors
+            items[-1:] = [(last_s, last[:pair.start()]), (last_s + pair.end(), last[pair.end():])]
         if len(items) < 2 and not tail and not (lead.lastgroup in lex.one_item_leads and len(items[0][1]) <= 10
                                                 and _after_an_organisation(sent, lead.start(), names)):
             continue

@@ -241,7 +241,8 @@ def hosted_by_main_park(doc: Document, sink: FactSink, by_sentence: dict[int, li
     placed = {f.object for f in doc.facts if f.relation == "hosts"}
     tied = {f.subject if f.object == main else f.object for f in doc.facts
             if main in (f.subject, f.object) and f.relation != "hosts"}
-    excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main} | tied
+    outer = {f.subject for f in doc.facts if f.relation == "hosts" and f.object == main}
+    excluded = {f.object for f in doc.facts if f.relation == "developedBy"} | {main} | tied | outer
     for index, mentions in sorted(by_sentence.items()):
         keys = {m.entity for m in mentions}
         if main not in keys:
@@ -345,9 +346,12 @@ def place_relations(doc: Document, sink: FactSink, by_sentence: dict[int, list[M
                 if target and (place.cls == "District" or (target, key) in adjacent):
                     sink.add(key, "locatedIn", target, first_sentence.get(key, -1), 0.9, "gazetteer")
                     break
+    parks = [name for e in doc.entities.values() if e.cls == "Park" for name in (e.label, *e.aliases)]
     for key, entity in list(doc.entities.items()):
         if entity.cls not in NAME_PLACE_CLASSES or entity.label.endswith(LEGAL_SUFFIXES):
             continue
+        if entity.cls != "Park" and any(entity.label.startswith(name) for name in parks):
+            continue    # 襄阳高新区科技企业孵化器 is in 襄阳高新区, which says where it is
         place = name_place(entity.label)
         if place is not None and place.cls == "District" and not entity.label.startswith(place.name) \
                 and not any(a.name in regions for a in gaz.ancestors(place)):
