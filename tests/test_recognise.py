@@ -101,3 +101,16 @@ def test_a_foreign_firm_keeps_its_spaces_and_its_short_name_is_the_same_firm():
 def test_the_last_two_items_of_a_sector_list_joined_by_he_are_two():
     found = names("合作园重点发展电子信息制造、数据服务和智能终端三大产业。")
     assert {"数据服务", "智能终端"} <= {n for n, c in found.items() if c == "Industry"}, found
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("兰州新区今年引进企业46家。", "兰州新区", "Park"),
+    ("浦东新区今年引进企业46家。", "浦东新区", "District"),     # a district of the gazetteer stays one
+    ("山西转型综合改革示范区今年引进企业46家。", "山西转型综合改革示范区", "Park"),
+])
+def test_new_areas_and_demonstration_zones(text, name, cls):
+    assert names(text).get(name) == cls, names(text)
+
+
+def test_a_quoted_slogan_is_no_park():
+    assert not any(c == "Park" for c in names("全力打造国家级“跨江融合发展示范区”。").values())

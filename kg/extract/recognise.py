@@ -343,6 +343,8 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
             continue
         if suffix == "园区" and load_gazetteer().lookup(prefix):
             continue    # 上海园区: "the parks of Shanghai", not one park
+        if cls == "Park" and sent.doc.text[start:e_abs] in load_gazetteer():
+            continue    # 浦东新区 is a district
         inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" else None
         if inner:
             found.append(Mention(start, inner, sent.doc.text[start:inner], "Park", "suffix"))
@@ -414,6 +416,9 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
         s = sent.start + match.start()
         name = match.group(1)
         cls = _class_by_ending(name, lex, company_endings=False)
+        ending = _final_suffix(name, lex)
+        if ending and _descriptive(name[:ending.start()], lex, industries=cls not in ("Fund", "Institution")):
+            continue    # “跨江融合发展示范区”: a slogan, not a name
         if cls is None and s in ends and len(name) <= 16:
             cls = "Platform"
         if cls is not None:
@@ -943,7 +948,7 @@ def recognise(doc: Document) -> Document:
     first = select(candidates)
     repeats = find_repeats(doc, first, lex)
     doc.mentions = select(named_after_short_names(first, repeats) + repeats)
-    # a name with 的 in it is a phrase (产城融合的绿色智慧新园区), unless it was quoted
-    doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue in ("quoted", "anaphor")]
+    # a name with 的 in it is a phrase (产城融合的绿色智慧新园区, “长三角融合发展的示范区”)
+    doc.mentions = [m for m in doc.mentions if "的" not in m.surface or m.cue == "anaphor"]
     doc.mentions += find_owners(doc.mentions)
     return doc
