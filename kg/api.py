@@ -13,7 +13,9 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
+
+import pyoxigraph as ox
 
 from rdflib import Dataset, Graph
 
@@ -21,7 +23,8 @@ from .cache import Cache
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
-from .graph import GraphText, graph_text, memo_of, serialize
+from .graph import graph_text, serialize
+from .incremental import Ident, Merge, Reordered, built_anew, updated_text
 from .model import Document
 from .read import Duplicate, Failure, Reading, Seen, Skipped, read_document, read_documents, reason
 from .runner import EXECUTORS, extract_all
@@ -118,29 +121,60 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
     out, clock = Path(out), _Clock()
     cache = Cache(out)
     reading = _read(list(paths), encoding, strict, {} if full else cache.seen(encoding))
+    base = ox.NamedNode(str(base or KGR)).value     # raises ValueError for a base that is no IRI
+    extra: dict[str, list[str]] = {}
+    for dup in reading.merged:
+        extra.setdefault(dup.document, []).append(dup.path)
+    idents = {doc.sha256: _ident(doc, extra) for doc in reading.documents}
+    # the last build's merge and files, to merge again and write only where the changes reach
+    built = None if full else cache.built()
+    if built and not built.valid(out / EVIDENCE_FILE, out / GRAPH_FILE, base):
+        built = None
+    if built:
+        entries = cache.entries()
+        known = {sha for sha, ident in idents.items() if ident in built.merge.docs and sha in entries}
+    else:
+        known = set()
+    if store == "oxigraph" and (len(known) < len(idents) / 2 or not has_manifest(out)):
+        built, known = None, set()          # a new store, loaded while the whole text is made
     clock.lap("read")
 
     documents, failed, cached = _extract(reading, cache, encoding, full=full, strict=strict, progress=progress,
-                                         jobs=jobs, executor=executor, scheduler=scheduler)
+                                         known=known, jobs=jobs, executor=executor, scheduler=scheduler)
     clock.lap("extract")
-
+    order = [idents[doc.sha256] for doc in documents]
+    text = None
+    if built:
+        try:
+            text, loaded = updated_text(built, order, {ident: doc for ident, doc in zip(order, documents)
+                                                       if doc.sha256 not in known}, functools.partial(_load, cache))
+            documents = _Documents([loaded.get(ident, doc) for ident, doc in zip(order, documents)],
+                                   {i for i, ident in enumerate(order) if ident not in loaded}, cache)
+        except (Reordered, KeyError, _NotCached):    # merged and written anew, from every document
+            built = None
+            documents, failed, cached = _extract(reading, cache, encoding, full=full, strict=strict,
+                                                 progress=progress, known=set(), jobs=jobs, executor=executor,
+                                                 scheduler=scheduler)
+            order = [idents[doc.sha256] for doc in documents]
     # a store that is loaded anew (not the previous one updated) is loaded while the text is made
     loading = StoreLoad(out) if store == "oxigraph" and (full or cached < len(documents) / 2
                                                          or not has_manifest(out)) else None
-    # otherwise the pieces of the graph whose inputs did not change are copied from the last one's files
-    memo = None if full or loading else cache.memo()
-    if memo and not memo.valid(out / EVIDENCE_FILE, out / GRAPH_FILE):
-        memo = None
     with loading or contextlib.nullcontext():
-        text = _graph_text(documents, reading.merged, base or str(KGR), loading.add if loading else None, memo)
+        if not built:
+            merge = Merge()
+            merge.update(order, dict(zip(order, documents)))
+            text = graph_text(documents, base, extra, loading.add if loading else None,
+                              merge.merged(documents, order))
         with Staging(out) as staging:       # files replaced only at the end
             lengths = {EVIDENCE_FILE: [], GRAPH_FILE: []}
             staging.add(EVIDENCE_FILE, text.trig, lengths[EVIDENCE_FILE])
             staging.add(GRAPH_FILE, text.turtle, lengths[GRAPH_FILE])
+            if not built:
+                built = built_anew(merge, base, text, order, documents, lengths[EVIDENCE_FILE], lengths[GRAPH_FILE])
+            rows = [built.pieces[ident] for ident in order]
             result = BuildResult(out, documents, failed, reading.skipped, reading.merged, text.triples,
-                                 sum(len(d.entities) for d in documents), sum(len(d.facts) for d in documents),
-                                 cached)
-            staging.add(REPORT_FILE, json.dumps(_report(result), ensure_ascii=False, indent=2))
+                                 sum(row[11] for row in rows), sum(row[12] for row in rows), cached)
+            staging.add(REPORT_FILE, json.dumps(_report(result, order, rows), ensure_ascii=False, indent=2))
             clock.lap("graph")
             result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
             if store != "memory":     # a new store beside the old one, its link moved over the old link
@@ -148,22 +182,30 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                                     update=not full, loading=loading)
             staging.commit()
             result.files["report"] = out / REPORT_FILE
-    cache.keep_memo(memo_of(text, out / EVIDENCE_FILE, lengths[EVIDENCE_FILE], out / GRAPH_FILE, lengths[GRAPH_FILE]))
-    cache.keep_only(doc.sha256 for doc in documents)
+    built.written(out / EVIDENCE_FILE, out / GRAPH_FILE)
+    cache.keep_built(built)
+    cache.keep_only(ident[1] for ident in order)
     cache.note_seen(reading.seen, encoding)
     clock.lap("write")
     result.seconds = clock.laps
     return result
 
 
-def _graph_text(documents: list[Document], merged: list[Duplicate], base: str, sink=None, memo=None) -> GraphText:
-    """The documents' graph; a text found under several paths is one document with every path."""
-    ids = {doc.id for doc in documents}
-    extra: dict[str, list[str]] = {}
-    for dup in merged:
-        if dup.document in ids:
-            extra.setdefault(dup.document, []).append(dup.path)
-    return graph_text(documents, base, extra, sink, memo)
+def _ident(doc: Document, extra: dict[str, list[str]]) -> Ident:
+    """The document as the merge knows it: its id, text and paths (a text found under several
+    paths is one document with every path)."""
+    return doc.id, doc.sha256, tuple(dict.fromkeys([doc.source, *extra.get(doc.id, [])]))
+
+
+class _NotCached(Exception):
+    pass
+
+
+def _load(cache: Cache, ident: Ident) -> Document:
+    doc = cache.load(ident)
+    if doc is None:
+        raise _NotCached(ident)
+    return doc
 
 
 def _read(paths: list[str | Path], encoding: str | None, strict: bool, seen: dict[str, Seen]) -> Reading:
@@ -178,11 +220,15 @@ def _read(paths: list[str | Path], encoding: str | None, strict: bool, seen: dic
 
 
 def _extract(reading: Reading, cache: Cache, encoding: str | None, *, full: bool, strict: bool,
-             progress: Callable[[int, int], None] | None, **where) -> tuple[list[Document], list[Failure], int]:
+             progress: Callable[[int, int], None] | None, known: set[str],
+             **where) -> tuple[list[Document], list[Failure], int]:
     """The extracted documents (from the cache, or extracted and cached), the failures of
-    reading and extraction, in the documents' order, and how many came from the cache."""
+    reading and extraction, in the documents' order, and how many came from the cache. The
+    documents whose text hash is `known` (to the last build's merge) are not loaded: they
+    stay as read, without their entities."""
     docs = reading.documents
-    results: list[Document | Failure | None] = [None if full else cache.get(doc) for doc in docs]
+    results: list[Document | Failure | None] = [doc if doc.sha256 in known else None if full else cache.get(doc)
+                                                for doc in docs]
     todo = [i for i, result in enumerate(results) if result is None]
     for i in todo:
         if not docs[i].text:        # not read again as unchanged, yet not in the cache: read it now
@@ -221,11 +267,30 @@ class _Clock:
         self.laps[name], self._last = now - self._last, now
 
 
-def _report(result: BuildResult) -> dict:
+class _Documents(Sequence):
+    """A build's documents, those of `stubs` (indices) loaded from the cache when first asked for."""
+
+    def __init__(self, docs: list[Document], stubs: set[int], cache: Cache):
+        self._docs, self._stubs, self._cache = docs, stubs, cache
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[n] for n in range(*i.indices(len(self)))]
+        i = range(len(self))[i]
+        if i in self._stubs:
+            self._docs[i] = self._cache.get(self._docs[i]) or self._docs[i]
+            self._stubs.discard(i)
+        return self._docs[i]
+
+
+def _report(result: BuildResult, order: list[Ident], rows: list[tuple]) -> dict:
     return {
         "extractor_version": EXTRACTOR_VERSION,
-        "documents": [{"id": d.id, "source": d.source, "sha256": d.sha256, "entities": len(d.entities),
-                       "facts": len(d.facts)} for d in result.documents],
+        "documents": [{"id": ident[0], "source": ident[2][0], "sha256": ident[1], "entities": row[11],
+                       "facts": row[12]} for ident, row in zip(order, rows)],
         "merged": [{"path": m.path, "document": m.document, "same_as": m.same_as} for m in result.merged],
         "failed": [{"path": f.path, "stage": f.stage, "reason": f.reason} for f in result.failed],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],

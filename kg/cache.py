@@ -10,14 +10,16 @@ Unpickling runs code: the cache is as trusted as the rest of out/.
 
 Beside the entries, files.json notes the size, modification time and text hash of every file
 the last build read, so that the next one reads only files that changed (kg.read.Seen), and
-graph-memo.bin what the last build's graph files hold, piece by piece, and what each piece
-was made from (kg.graph.Memo), so that the next one copies the pieces that did not change.
+graph-memo.bin what the last build's graph files hold, piece by piece, and the merge they
+were made from (kg.incremental.Built), so that the next one merges again only where the
+changed documents reach and copies the pieces that did not change.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+import os
 import pickle
 import shutil
 import time
@@ -28,13 +30,13 @@ from typing import Iterable
 
 from .extract import EXTRACTOR_VERSION
 from .files import remove_stale, write_atomic
-from .graph import Memo
+from .incremental import Built
 from .model import Document
 from .read import Seen
 
 CACHE_DIR = "cache"
 FILES = "files.json"
-#: the last build's kg.graph.Memo
+#: the last build's kg.incremental.Built
 MEMO = "graph-memo.bin"
 PACKAGE = Path(__file__).resolve().parent
 #: a file changed less than this before it was noted may change again unseen within the same
@@ -80,17 +82,29 @@ class Cache:
         write_atomic(self._entry(doc.sha256), data)
         return data
 
-    def memo(self) -> Memo | None:
-        """What the last build wrote and from what (kg.graph.Memo), if it left one."""
+    def built(self) -> Built | None:
+        """What the last build wrote and from what (kg.incremental.Built), if it left it."""
         try:
-            memo = pickle.loads((self.folder / MEMO).read_bytes())
+            built = pickle.loads((self.folder / MEMO).read_bytes())
         except Exception:  # none, truncated or from other code: the graph is written anew
             return None
-        return memo if isinstance(memo, Memo) else None
+        return built if isinstance(built, Built) else None
 
-    def keep_memo(self, memo: Memo) -> None:
+    def keep_built(self, built: Built) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / MEMO, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.folder / MEMO, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def entries(self) -> set[str]:
+        """The text hashes of the documents kept."""
+        try:
+            return {name[:-7] for name in os.listdir(self.folder) if name.endswith(".pickle")}
+        except OSError:
+            return set()
+
+    def load(self, ident) -> Document | None:
+        """The extracted document of a kg.incremental.Ident, if cached."""
+        doc_id, sha256, paths = ident
+        return self.get(Document(doc_id, paths[0], "", sha256))
 
     def seen(self, encoding: str | None) -> dict[str, Seen]:
         """The files the last build read, with the same encoding and the same reading code."""

@@ -23,8 +23,10 @@ class Span:
             return f.read(self.length).decode("utf-8")
 
 
-def text_of(piece: str | Span) -> str:
-    return piece.text() if isinstance(piece, Span) else piece
+def text_of(piece: str | bytes | Span) -> str:
+    if isinstance(piece, Span):
+        return piece.text()
+    return piece.decode("utf-8") if isinstance(piece, bytes) else piece
 
 
 def stage(path: Path, data: str | bytes | Iterable[str | bytes | Span], lengths: list[int] | None = None) -> Path:

@@ -165,115 +165,99 @@ class GraphText:
     """A build's graph as text, in pieces to write one after the other (joined, at 10,000
     articles they would be several hundred megabytes more): `trig` has one named graph per
     document and the documents' metadata in the default graph; `turtle` is the union of all
-    of it, each triple once; `triples` counts the union. `documents`: each document's pieces
-    of the TriG (its metadata, its named graph) by the document's IRI, for a store to update
-    only what changed."""
+    of it, each triple once; `triples` counts the union. `documents`: the pieces of the TriG
+    (metadata, named graph) of each document written anew, by the document's IRI, for a store
+    to update only what changed; `digests`: every document's _digest of them.
+
+    trig: header, each document's metadata, each document's graph; turtle: header, each
+    entity's union entry (by key), each document's metadata, each document's evidence. A piece
+    is text, or a Span of the last build's file that is copied as it is (kg.incremental)."""
 
     trig: list[Piece]
     turtle: list[Piece]
     triples: int
     documents: dict[str, tuple[Piece, Piece]]
-    #: each document's _digest of its pieces (metadata, named graph), by its IRI
     digests: dict[str, str] = field(default_factory=dict)
-    #: what the pieces were made from, for the Memo of the next build: each document's
-    #: signature and triples, each union entry's key, signature and triples
-    signatures: list[tuple[tuple | None, int]] = field(default_factory=list)
-    union_signatures: list[tuple[str, tuple, int]] = field(default_factory=list)
-    keys_of: dict = field(default_factory=dict)
-    base: str = ""
+    #: triples of each document's pieces, in order, and of each union entry
+    document_triples: list[int] = field(default_factory=list)
+    union_triples: list[int] = field(default_factory=list)
+    union_keys: list[str] = field(default_factory=list)
 
 
-Piece = str | Span
+Piece = str | bytes | Span
 
 
-@dataclass
-class Memo:
-    """What a build wrote, by what each piece was made from, so that the next build copies
-    the pieces whose inputs did not change out of the files instead of writing them again.
+class Writer:
+    """The text of a document's pieces and of union entries; `entity(key)` → (label, class)."""
 
-    A document's pieces (metadata, named graph, evidence section) are a function of its text
-    (sha256; the cache folder holds one extractor version), id and paths, and of the merged
-    entities it names (key, label, class, the aliases it uses, the amount it is the first to
-    give) and the merged keys of its facts: its signature. A union entry is a function of the
-    entity's label, class, aliases, amount and relations. `files`: the size, modification time
-    and inode of graph.trig and graph.ttl as written, by their paths: a memo of other files
-    (replaced, edited, or the folder copied elsewhere) is not used, nor one that other code of
-    this module wrote.
-    """
+    def __init__(self, base: Namespace, entity: Callable[[str], tuple[str, str]]):
+        self.base, self.entity = base, entity
 
-    base: str
-    files: dict[str, tuple[int, int, int]]
-    #: signature → (start, length) in the TriG of the metadata and the graph, in the Turtle of
-    #: the metadata and the evidence section; triples; digest (plain numbers: a quick pickle)
-    documents: dict[tuple, tuple[int, int, int, int, int, int, int, int, int, str]]
-    union: dict[str, tuple[tuple, int, int, int]]       # key → signature, start, length, triples
-    keys_of: dict
-    trig: str = ""
-    turtle: str = ""
-    code: str = ""          # _code() of the build that wrote it
+    def iri(self, key: str) -> str:
+        return f"<{self.base}{key}>"
 
-    def valid(self, trig: Path, turtle: Path) -> bool:
-        """Whether the files at `trig` and `turtle` are those the memo speaks of, written by this code."""
-        try:
-            return (self.__dict__.get("code") == _code()
-                    and self.files == {str(path.resolve()): self.identity(path) for path in (trig, turtle)})
-        except OSError:
-            return False
+    def description(self, key: str, aliases: set[str], amount: Amount | None, relations) -> list:
+        label, cls = self.entity(key)
+        pairs = [("a", [f"kgo:{cls}"]), ("rdfs:label", [_literal(label, "@zh")]),
+                 ("skos:altLabel", [_literal(alias, "@zh") for alias in sorted(aliases)])]
+        if amount:
+            pairs += [("kgo:investmentAmount", [_decimal(decimal_lexical(amount.value))]),
+                      ("kgo:currency", [_literal(amount.currency)])]
+        by_relation: dict[str, set[str]] = defaultdict(set)
+        for relation, obj in relations:
+            by_relation[relation].add(obj)
+        return pairs + [(f"kgo:{r}", [self.iri(o) for o in sorted(by_relation[r])]) for r in sorted(by_relation)]
 
-    def document(self, signature: tuple) -> tuple[Span, Span, Span, Span, int, str] | None:
-        """The pieces of the document with this signature (metadata, graph, metadata and evidence
-        in the Turtle), its triples and digest; None if the last build made none such."""
-        entry = self.documents.get(signature)
-        if entry is None:
-            return None
-        paths = (self.trig, self.trig, self.turtle, self.turtle)
-        spans = [Span(path, entry[2 * n], entry[2 * n + 1]) for n, path in enumerate(paths)]
-        return *spans, entry[8], entry[9]
+    def union(self, key: str, aliases: set[str], amount: Amount | None, relations) -> tuple[str, int]:
+        """The entity's entry in the union, and its triples."""
+        return (_block(self.iri(key), self.description(key, aliases, amount, relations)),
+                2 + len(aliases) + 2 * bool(amount) + len(relations))
 
-    @staticmethod
-    def identity(path: Path) -> tuple[int, int, int]:
-        st = path.stat()
-        return st.st_size, st.st_mtime_ns, st.st_ino
+    def document(self, doc_id: str, paths: list[str], facts: list[Fact], names: dict[str, set[str]],
+                 amount: Callable[[str], Amount | None]) -> tuple[str, str, str, int, dict]:
+        """The document's metadata, named graph and evidence, how many triples they have, and
+        its relations (subject → {(relation, object)}). `facts` and `names` (key → the aliases
+        it uses) are merged; `amount(key)`: the amount this document gives the entity, if any."""
+        g = f"<{document_iri(doc_id, self.base)}>"
+        relations = defaultdict(set)
+        for fact in facts:
+            relations[fact.subject].add((fact.relation, fact.object))
+        metadata = _block(g, [("a", ["prov:Entity", "schema:Article"]), ("rdfs:label", [_literal(doc_id)]),
+                              ("kgo:sourcePath", [_literal(p) for p in paths])])
+        statements: dict[str, tuple[Fact, set[str], set[str]]] = {}
+        for fact in facts:
+            st = statements.setdefault(f"<{statement_iri(doc_id, fact, self.base)}>", (fact, set(), set()))
+            st[1].add(_literal(fact.evidence or "(from the names)", "@zh"))
+            st[2].add(_decimal(str(Decimal(str(round(fact.confidence, 2))))))
+        entities = "".join(_block(self.iri(key), self.description(key, names[key], amount(key), relations[key]))
+                           for key in sorted(names))
+        evidence = "".join(_block(st, [("a", ["rdf:Statement"]), ("rdf:subject", [self.iri(f.subject)]),
+                                       ("rdf:predicate", [f"kgo:{f.relation}"]), ("rdf:object", [self.iri(f.object)]),
+                                       ("kgo:evidence", sorted(ev)), ("kgo:confidence", sorted(conf)),
+                                       ("prov:wasDerivedFrom", [g])])
+                           for st, (f, ev, conf) in statements.items())
+        triples = 3 + len(paths) + sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
+        graph = f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else ""
+        return metadata, graph, evidence, triples, relations
 
 
-
-def memo_of(text: GraphText, trig: Path, trig_lengths: list[int], turtle: Path, turtle_lengths: list[int]) -> Memo:
-    """The memo of `text` once written to `trig` and `turtle`, each piece `*_lengths` bytes long."""
-    def spans(lengths: list[int]) -> list[tuple[int, int]]:
-        out, start = [], 0
-        for length in lengths:
-            out.append((start, length))
-            start += length
-        return out
-
-    trig, turtle = trig.resolve(), turtle.resolve()
-    n, k = len(text.signatures), len(text.union_signatures)
-    trig_spans, turtle_spans = spans(trig_lengths), spans(turtle_lengths)
-    digests = list(text.digests.values())
-    documents = {}
-    for i, (signature, triples) in enumerate(text.signatures):
-        if signature is not None:
-            documents[signature] = (*trig_spans[1 + i], *trig_spans[1 + n + i], *turtle_spans[1 + k + i],
-                                    *turtle_spans[1 + k + n + i], triples, digests[i])
-    union = {key: (signature, *turtle_spans[1 + j], triples)
-             for j, (key, signature, triples) in enumerate(text.union_signatures)}
-    return Memo(text.base, {str(path): Memo.identity(path) for path in (trig, turtle)}, documents, union, text.keys_of,
-                str(trig), str(turtle), _code())
+def code() -> str:
+    """A hash of the code that writes the graph's text: pieces that other code wrote are not
+    copied (the cache's fingerprint covers the extractor, not this)."""
+    return _code()
 
 
 @lru_cache(maxsize=1)
 def _code() -> str:
-    """A hash of the code that writes the graph's text: a memo that other code wrote is not used
-    (the cache's fingerprint covers the extractor, not this)."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("graph.py", "vocab.py", "files.py"):
+    for name in ("graph.py", "incremental.py", "vocab.py", "files.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: dict[str, list[str]] | None = None,
-               sink: Callable[[ox.RdfFormat, str], None] | None = None, memo: Memo | None = None) -> GraphText:
+               sink: Callable[[ox.RdfFormat, str], None] | None = None, merged: Merged | None = None) -> GraphText:
     """The graph of a build, written directly as text (TriG and Turtle).
 
     A document's named graph (named by its IRI) states what that document says: the entities
@@ -284,105 +268,42 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: d
     documents in their order, so the same input is the same text.
     `extra_paths` adds sourcePaths for a document found under several paths. `sink` is given
     every piece of the TriG and of the Turtle (but their headers) as soon as it is made, for a
-    store to load while the rest is made (kg.store.StoreLoad). Pieces whose inputs are those
-    of a piece in `memo` (the previous build's, see Memo) are that piece: a Span of its file.
+    store to load while the rest is made (kg.store.StoreLoad). `merged`: merge(docs), if made.
     """
     base = Namespace(ox.NamedNode(str(base)).value)     # raises ValueError for a base that is no IRI
-    if memo and memo.base != str(base):
-        memo = None
-    keys_of = memo.keys_of if memo else {}
-    merged = merge(docs, keys_of)
-
-    def iri(key: str) -> str:
-        return f"<{base}{key}>"
-
-    def description(key: str, aliases: set[str], amount: Amount | None, relations) -> list:
-        entity = merged.entities[key]
-        pairs = [("a", [f"kgo:{entity.cls}"]), ("rdfs:label", [_literal(entity.label, "@zh")]),
-                 ("skos:altLabel", [_literal(alias, "@zh") for alias in sorted(aliases)])]
-        if amount:
-            pairs += [("kgo:investmentAmount", [_decimal(decimal_lexical(amount.value))]),
-                      ("kgo:currency", [_literal(amount.currency)])]
-        by_relation: dict[str, set[str]] = defaultdict(set)
-        for relation, obj in relations:
-            by_relation[relation].add(obj)
-        return pairs + [(f"kgo:{r}", [iri(o) for o in sorted(by_relation[r])]) for r in sorted(by_relation)]
-
-    def document(doc: Document, g: str, paths: list[str], relations) -> tuple[str, str, str, int]:
-        """The document's metadata, named graph and evidence, and how many triples they have."""
-        metadata = _block(g, [("a", ["prov:Entity", "schema:Article"]), ("rdfs:label", [_literal(doc.id)]),
-                              ("kgo:sourcePath", [_literal(p) for p in paths])])
-        statements: dict[str, tuple[Fact, set[str], set[str]]] = {}
-        for fact in merged.facts[doc.id]:
-            st = statements.setdefault(f"<{statement_iri(doc.id, fact, base)}>", (fact, set(), set()))
-            st[1].add(_literal(fact.evidence or "(from the names)", "@zh"))
-            st[2].add(_decimal(str(Decimal(str(round(fact.confidence, 2))))))
-        names = merged.names[doc.id]
-        entities = "".join(_block(iri(key), description(key, names[key], _amount(merged, key, doc.id), relations[key]))
-                           for key in sorted(names))
-        evidence = "".join(_block(st, [("a", ["rdf:Statement"]), ("rdf:subject", [iri(f.subject)]),
-                                       ("rdf:predicate", [f"kgo:{f.relation}"]), ("rdf:object", [iri(f.object)]),
-                                       ("kgo:evidence", sorted(ev)), ("kgo:confidence", sorted(conf)),
-                                       ("prov:wasDerivedFrom", [g])])
-                           for st, (f, ev, conf) in statements.items())
-        triples = 3 + len(paths) + sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
-        return metadata, f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else "", evidence, triples
-
-    text = GraphText([TURTLE_HEADER], [TURTLE_HEADER], 0, {}, keys_of=keys_of, base=str(base))
-    graphs, sections, metadata_ttl, all_relations = [], [], [], defaultdict(set)
+    merged = merged or merge(docs)
+    writer = Writer(base, lambda key: (merged.entities[key].label, merged.entities[key].cls))
+    text = GraphText([TURTLE_HEADER], [TURTLE_HEADER], 0, {})
+    graphs, sections, all_relations = [], [], defaultdict(set)
     for doc in docs:
-        g = f"<{document_iri(doc.id, base)}>"
         paths = list(dict.fromkeys([doc.source, *(extra_paths or {}).get(doc.id, [])]))
-        relations = defaultdict(set)
-        for fact in merged.facts[doc.id]:
-            relations[fact.subject].add((fact.relation, fact.object))
+        m, graph, evidence, triples, relations = writer.document(doc.id, paths, merged.facts[doc.id],
+                                                                 merged.names[doc.id],
+                                                                 lambda key: _amount(merged, key, doc.id))
         for subject, rels in relations.items():
             all_relations[subject] |= rels
-        signature = _signature(doc, paths, merged) if doc.sha256 else None
-        reused = memo.document(signature) if memo and signature else None
-        if reused:
-            m, graph, m_ttl, evidence, triples, digest = reused
-        else:
-            m, graph, evidence, triples = document(doc, g, paths, relations)
-            m_ttl, digest = m, _digest(m, graph)
         text.trig.append(m)
         graphs.append(graph)
-        metadata_ttl.append(m_ttl)
         sections.append(evidence)
         text.triples += triples
-        text.documents[g[1:-1]], text.digests[g[1:-1]] = (m, graph), digest
-        text.signatures.append((signature, triples))
+        iri = str(document_iri(doc.id, base))
+        text.documents[iri], text.digests[iri] = (m, graph), _digest(m, graph)
+        text.document_triples.append(triples)
         if sink:
             for fmt, piece in ((ox.RdfFormat.TRIG, m), (ox.RdfFormat.TRIG, graph), (ox.RdfFormat.TURTLE, evidence)):
                 sink(fmt, piece)
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)
-        amount = amount and amount[1]
-        signature = (entity.label, entity.cls, frozenset(entity.aliases), amount and (amount.value, amount.currency),
-                     frozenset(all_relations[key]))
-        previous = memo.union.get(key) if memo else None
-        if previous and previous[0] == signature:
-            block, triples = Span(memo.turtle, previous[1], previous[2]), previous[3]
-        else:
-            block = _block(iri(key), description(key, entity.aliases, amount, all_relations[key]))
-            triples = 2 + len(entity.aliases) + 2 * bool(amount) + len(all_relations[key])
+        block, triples = writer.union(key, entity.aliases, amount and amount[1], all_relations[key])
         text.turtle.append(block)
         text.triples += triples
-        text.union_signatures.append((key, signature, triples))
+        text.union_triples.append(triples)
+        text.union_keys.append(key)
         if sink:
             sink(ox.RdfFormat.TURTLE, block)
     text.trig += graphs
-    text.turtle += metadata_ttl + sections
+    text.turtle += text.trig[1:1 + len(docs)] + sections
     return text
-
-
-def _signature(doc: Document, paths: list[str], merged: Merged) -> tuple:
-    """What the document's pieces are made of besides its text (see Memo)."""
-    names = merged.names[doc.id]
-    entities = tuple((key, merged.entities[key].label, merged.entities[key].cls, tuple(sorted(names[key])),
-                      amount and (amount.value, amount.currency))
-                     for key in sorted(names) for amount in [_amount(merged, key, doc.id)])
-    return doc.sha256, doc.id, tuple(paths), entities, tuple((f.subject, f.object) for f in merged.facts[doc.id])
 
 
 def _digest(*pieces: str) -> str:

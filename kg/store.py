@@ -341,7 +341,7 @@ def _load_pieces(store: ox.Store, pieces: list[str], fmt: ox.RdfFormat) -> None:
     """Bulk-load Turtle or TriG given as pieces (GraphText's: the first is the prefixes, each
     other whole statements or graphs) a few at a time: Oxigraph's bulk loader holds about
     ten times the text it is given, 1.5 GB for the TriG of 10,000 articles in one call."""
-    header, chunk, size = pieces[0], [], 0
+    header, chunk, size = text_of(pieces[0]), [], 0
     for piece in map(text_of, pieces[1:]):
         chunk.append(piece)
         size += len(piece)
