@@ -114,3 +114,9 @@ def test_new_areas_and_demonstration_zones(text, name, cls):
 
 def test_a_quoted_slogan_is_no_park():
     assert not any(c == "Park" for c in names("全力打造国家级“跨江融合发展示范区”。").values())
+
+
+def test_a_co_built_park_carries_its_partners_name():
+    found = names("苏州工业园区宿迁合作产业园今年引进企业。西安高新区草堂科技产业基地今年引进企业。")
+    assert found.get("苏州工业园区宿迁合作产业园") == "Park"
+    assert found.get("草堂科技产业基地") == "Park" and found.get("西安高新区") == "Park"

@@ -76,3 +76,9 @@ def test_a_bare_kind_of_park_names_the_last_park_of_that_kind():
     developed = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts
                  if f.relation == "developedBy"}
     assert developed == {("邕桂数字产业合作园", "广西邕桂产业园开发有限公司")}, developed
+
+
+def test_quan_cheng_gives_the_full_name():
+    found = entities("青岛蓝谷（全称青岛蓝色硅谷核心区）今年引进企业。")
+    assert any("青岛蓝谷" in {label, *aliases} and "青岛蓝色硅谷核心区" in {label, *aliases}
+               for label, aliases in found.items()), found

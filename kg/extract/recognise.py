@@ -345,7 +345,7 @@ def find_suffix_names(sent: Sentence, lex: Lexicon) -> list[Mention]:
             continue    # 上海园区: "the parks of Shanghai", not one park
         if cls == "Park" and sent.doc.text[start:e_abs] in load_gazetteer():
             continue    # 浦东新区 is a district
-        inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" else None
+        inner = _inner_park_end(sent, start, s_abs, lex) if cls == "Park" and not CO_BUILT.search(suffix) else None
         if inner:
             found.append(Mention(start, inner, sent.doc.text[start:inner], "Park", "suffix"))
             start = inner
@@ -364,6 +364,10 @@ def _through_fund_size(sent: Sentence, start: int, lex: Lexicon, ends: set[int])
         return start
     before = walk_left(sent, sent.start + size.start(), lex, ends)
     return before if before < sent.start + size.start() else start
+
+
+#: a park built together by two places carries its partner park's name (苏州工业园区射阳合作产业园)
+CO_BUILT = re.compile(r"合作|共建")
 
 
 def _inner_park_end(sent: Sentence, start: int, suffix_start: int, lex: Lexicon) -> int | None:
@@ -803,7 +807,7 @@ def select(candidates: list[Mention]) -> list[Mention]:
 
 
 #: "X（以下简称“Y”）", "X（简称Y）", "X(Y)": Y is another name of X
-ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称)?(?![现原今即含])[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
+ALIAS_RE = re.compile(r"^[（(](?:以下)?(?:简称|下称|全称)?(?![现原今即含])[“\"「]?([^”\"」）)，。、]{2,20})[”\"」]?[）)]")
 
 
 def find_repeats(doc: Document, mentions: list[Mention], lex: Lexicon) -> list[Mention]:
