@@ -82,3 +82,10 @@ def test_quan_cheng_gives_the_full_name():
     found = entities("青岛蓝谷（全称青岛蓝色硅谷核心区）今年引进企业。")
     assert any("青岛蓝谷" in {label, *aliases} and "青岛蓝色硅谷核心区" in {label, *aliases}
                for label, aliases in found.items()), found
+
+
+def test_quan_cheng_without_brackets_and_a_bracketed_alias_belongs_to_the_name_before_it():
+    found = entities("青岛蓝谷全称青岛蓝色硅谷核心区，坐落于青岛市即墨区。")
+    assert any({"青岛蓝谷", "青岛蓝色硅谷核心区"} <= {label, *aliases} for label, aliases in found.items()), found
+    found = entities("由南宁经济技术开发区与广州开发区结对共建邕桂数字产业合作园（以下简称“合作园”）。合作园今年开园。")
+    assert "合作园" not in found.get("南宁经济技术开发区", set()), found

@@ -880,7 +880,7 @@ def short_company_names(name: str, text: str) -> list[str]:
     name = re.sub(r"[（(][^）)]*[）)]$", "", name)
     short = strip_place_prefix(name, text)
     forms = [short] if len(short) >= 2 else []
-    for ending in COMPANY_ENDINGS_LONGEST_FIRST:
+    for ending in (*COMPANY_ENDINGS_LONGEST_FIRST, "集团"):
         rest = short[: -len(ending)]
         if short.endswith(ending) and len(rest) >= 2 and text.count(rest) > text.count(short):
             forms.append(rest)

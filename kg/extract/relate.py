@@ -198,12 +198,13 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                 sink.add(s, relation, o, i, confidence, rule_id)
 
 
-TOPIC = re.compile(r"^(?:[^⟦⟧，。]{0,12}，)?[^⟦⟧，。]{0,12}?(?:⟦[CFG]+#\d+⟧(?:旗下|下属)的?)?⟦([CFGIJLP]+)#(\d+)⟧")
+TOPIC = re.compile(r"^(?:[^⟦⟧，。]{0,12}，)?[^⟦⟧，。]{0,12}?(?:⟦[CFG]+#\d+⟧(?:旗下|下属)的?|位于⟦P#\d+⟧[^⟦⟧，。]{0,8}?的)?"
+                   r"⟦([CFGIJLP]+)#(\d+)⟧")
 
 
 def _topic(text: str, groups: list[list[Mention]]) -> str | None:
     """What a sentence is about: the organisation it opens with ("⟦C⟧将把总部落户⟦P⟧，主攻⟦N⟧"
-    focuses the firm, not the park; in "⟦C⟧旗下的⟦C⟧" the second), the subject of its clauses
+    focuses the firm, not the park; in "⟦C⟧旗下的⟦C⟧" and "位于⟦P⟧的⟦C⟧" the second), the subject of its clauses
     that name none."""
     match = TOPIC.match(text)
     return groups[int(match.group(2))][0].entity if match and len(groups[int(match.group(2))]) == 1 else None

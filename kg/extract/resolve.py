@@ -29,7 +29,7 @@ PARK_KINDS = (("高新技术产业开发区", "高新区"), ("高新区", "高�
               ("经开区", "开发区"), ("开发区", "开发区"), ("科技城", "科技城"), ("科技产业园区", "园"),
               ("科技产业园", "园"), ("产业园区", "园"), ("产业园", "园"), ("园区", "园"))
 STEM_NOISE = ("科技", "产业", "高新")
-NICKNAME = re.compile(r"(?:又称|又名|亦称|俗称|别称)[“\"「]?$")
+NICKNAME = re.compile(r"(?<![（(])(?:又称|又名|亦称|俗称|别称|全称)[“\"「]?$")
 APPOSITION = re.compile(r"^[—－]{1,2}[“\"]?$")
 DEMONSTRATIVE = re.compile(r"(?:这个|这座|这片|该|(?<![至因如从彼])此)[^，。]*$")
 DEMONSTRATIVE_HEAD = re.compile(r"^(?:该|此|这家|这个|这支|这座|本)")
@@ -193,7 +193,8 @@ def resolve(doc: Document) -> Document:
         if APPOSITION.match(doc.text[mentions[a].end:mentions[b].start]) and mentions[a].cls == mentions[b].cls:
             uf.union(a, b)
 
-    # "东湖高新区地处武汉市东南部，又称“中国光谷”": a second name of what the sentence is about
+    # "东湖高新区地处武汉市东南部，又称“中国光谷”", "青岛蓝谷全称青岛蓝色硅谷核心区": a second name
+    # of what the sentence is about
     starts = [sent.start for sent in doc.sentences]
     for b in order:
         if NICKNAME.search(doc.text, max(0, mentions[b].start - 4), mentions[b].start):
