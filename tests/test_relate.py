@@ -45,3 +45,15 @@ def test_an_amount_spent_on_building_goes_to_what_is_built():
 def test_an_amount_a_firm_received_goes_to_the_firm():
     found = amounts("福州拓晶新材料有限公司获榕创生物医药子基金投资5000万元。母基金还直接投资福建智算科技有限公司8000万元。")
     assert found == {"福州拓晶新材料有限公司": 5e7, "福建智算科技有限公司": 8e7}
+
+
+def test_a_fund_just_founded_focuses_on_what_the_next_clause_names():
+    focused = facts("合肥高新区管委会联合兴瑞资本管理有限公司发起设立合肥新能源汽车产业基金，总规模30亿元，"
+                    "重点投向动力电池和智能座舱。", "focusesOn")
+    assert {("合肥新能源汽车产业基金", "动力电池"), ("合肥新能源汽车产业基金", "智能座舱")} <= focused, focused
+
+
+def test_a_sentence_opening_with_a_place_is_still_about_the_firm_after_it():
+    focused = facts("苏州工业园区今年引进企业。总部位于芬兰的Kaarna Robotics Oy成立于2009年，专注于协作机器人和机器视觉。",
+                    "focusesOn")
+    assert ("Kaarna Robotics Oy", "协作机器人") in focused, focused

@@ -198,7 +198,7 @@ def apply_patterns(doc: Document, sink: FactSink, by_sentence: dict[int, list[Me
                 sink.add(s, relation, o, i, confidence, rule_id)
 
 
-TOPIC = re.compile(r"^(?:[^⟦⟧，。]{0,12}，)?[^⟦⟧，。]{0,12}?(?:⟦[CFG]+#\d+⟧(?:旗下|下属)的?|位于⟦P#\d+⟧[^⟦⟧，。]{0,8}?的)?"
+TOPIC = re.compile(r"^(?:[^⟦⟧，。]{0,12}，)?(?:[^⟦⟧，。]|⟦R#\d+⟧){0,16}?(?:⟦[CFG]+#\d+⟧(?:旗下|下属)的?|位于⟦P#\d+⟧[^⟦⟧，。]{0,8}?的)?"
                    r"⟦([CFGIJLP]+)#(\d+)⟧")
 
 
