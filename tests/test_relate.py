@@ -57,3 +57,9 @@ def test_a_sentence_opening_with_a_place_is_still_about_the_firm_after_it():
     focused = facts("苏州工业园区今年引进企业。总部位于芬兰的Kaarna Robotics Oy成立于2009年，专注于协作机器人和机器视觉。",
                     "focusesOn")
     assert ("Kaarna Robotics Oy", "协作机器人") in focused, focused
+
+
+def test_a_park_named_with_the_articles_parks_brand_is_its_sub_park():
+    hosted = facts("厦门火炬高技术产业开发区（以下简称“火炬高新区”）今年引进企业80家。火炬高新区召开大会。"
+                   "新显研究院坐落于火炬（翔安）产业区。", "hosts")
+    assert ("厦门火炬高技术产业开发区", "火炬（翔安）产业区") in hosted, hosted

@@ -21,7 +21,7 @@ from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
 from .prefilter import RuleIndex
-from .recognise import ALIAS_RE, LEGAL_SUFFIXES, lexicon
+from .recognise import ALIAS_RE, LEGAL_SUFFIXES, _final_suffix, lexicon, place_prefix_splits
 from .resolve import main_city, main_park, slug
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
@@ -292,6 +292,37 @@ def hosted_by_name(doc: Document, sink: FactSink) -> None:
                 sink.add(park, "hosts", key, -1, 0.7, "hosted-by-name")
 
 
+def sub_parks_by_brand(doc: Document, sink: FactSink) -> None:
+    """A park named with the article's park's brand is one of its sub-parks (火炬高新区 ⊃
+    火炬（翔安）产业区, 中国光谷 ⊃ 光谷生物城), unless the text puts it elsewhere."""
+    main = main_park(doc)
+    if main is None:
+        return
+    brands = {stem for name in (doc.entities[main].label, *doc.entities[main].aliases)
+              for stem in _brands(name)}
+    elsewhere = {f.object for f in doc.facts if f.relation == "hosts"} | \
+        {f.subject for f in doc.facts if f.relation == "hosts" and f.object == main}
+    for key, entity in doc.entities.items():
+        if key != main and entity.cls == "Park" and key not in elsewhere \
+                and any(entity.label.startswith(b) for b in brands):
+            sink.add(main, "hosts", key, -1, 0.5, "sub-park-brand")
+
+
+def _brands(name: str) -> list[str]:
+    """The distinctive part of a park's name: no leading place, no kind (东湖高新区 → 东湖; 中国光谷
+    → 光谷, whose kind is all there is)."""
+    lex = lexicon()
+    out = []
+    for form in (name, *place_prefix_splits(name)):
+        ending = _final_suffix(form, lex)
+        stem = form[:ending.start()] if ending else form
+        if len(stem) >= 2 and not load_gazetteer().lookup(stem):
+            out.append(stem)
+        elif not stem and len(form) >= 2 and form not in lex.anaphors:
+            out.append(form)
+    return out
+
+
 def hosted_through_parks(doc: Document, sink: FactSink) -> None:
     """What a park inside a park hosts, the outer park hosts too (市北高新区 ⊃ 宝月湖产业园 ⊃ 修实生物)."""
     hosts = defaultdict(set)
@@ -499,5 +530,6 @@ def relate(doc: Document) -> Document:
     hosted_by_name(doc, sink)
     hosted_by_main_park(doc, sink, by_sentence)
     owners_hosted(doc, sink)
+    sub_parks_by_brand(doc, sink)
     hosted_through_parks(doc, sink)
     return doc
