@@ -420,7 +420,7 @@ def find_quoted(sent: Sentence, lex: Lexicon, before: list[Mention]) -> list[Men
         s = sent.start + match.start()
         name = match.group(1)
         cls = _class_by_ending(name, lex, company_endings=False)
-        ending = _final_suffix(name, lex)
+        ending = final_suffix(name, lex)
         if ending and _descriptive(name[:ending.start()], lex, industries=cls not in ("Fund", "Institution")):
             continue    # “跨江融合发展示范区”: a slogan, not a name
         if cls is None and s in ends and len(name) <= 16:
@@ -565,7 +565,7 @@ def _up_to_last_suffix(name: str, lex: Lexicon) -> str:
     return name[:ends[-1]] if ends and len(name) - ends[-1] <= 4 else name
 
 
-def _final_suffix(name: str, lex: Lexicon) -> re.Match | None:
+def final_suffix(name: str, lex: Lexicon) -> re.Match | None:
     """The name ending (有限公司, 研究院, 孵化器…) that `name` ends with, if any."""
     match = None
     for match in lex.suffix_re.finditer(name):
@@ -574,7 +574,7 @@ def _final_suffix(name: str, lex: Lexicon) -> re.Match | None:
 
 
 def _class_by_ending(name: str, lex: Lexicon, company_endings: bool = True) -> str | None:
-    match = _final_suffix(name, lex)
+    match = final_suffix(name, lex)
     if match and match.start() >= 1:
         return lex.suffix_class[match.group()]
     if company_endings and name.endswith(COMPANY_ENDINGS):
@@ -698,7 +698,7 @@ FRAME_WORK = re.compile(r"(?:研发|研究|开发|生产)$")
 
 def _names_an_entity(item: str, lex: Lexicon) -> bool:
     """Ends as a name of an organisation or a place does (孵化器, 研究院): no sector."""
-    return _final_suffix(item, lex) is not None or bool(load_gazetteer().lookup(item))
+    return final_suffix(item, lex) is not None or bool(load_gazetteer().lookup(item))
 
 
 ORGANISATIONS = frozenset({"Company", "Fund", "Institution", "Platform", "Project"})

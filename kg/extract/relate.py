@@ -21,7 +21,7 @@ from ..vocab import REGION_CLASSES, SYMMETRIC
 from .amounts import find_amounts
 from .gazetteer import load_gazetteer
 from .prefilter import RuleIndex
-from .recognise import ALIAS_RE, LEGAL_SUFFIXES, _final_suffix, lexicon, place_prefix_splits
+from .recognise import ALIAS_RE, LEGAL_SUFFIXES, final_suffix, lexicon, place_prefix_splits
 from .resolve import main_city, main_park, slug
 
 LETTER = {"Park": "P", "Company": "C", "Fund": "F", "Project": "J", "Institution": "I",
@@ -314,7 +314,7 @@ def _brands(name: str) -> list[str]:
     lex = lexicon()
     out = []
     for form in (name, *place_prefix_splits(name)):
-        ending = _final_suffix(form, lex)
+        ending = final_suffix(form, lex)
         stem = form[:ending.start()] if ending else form
         if len(stem) >= 2 and not load_gazetteer().lookup(stem):
             out.append(stem)
