@@ -717,6 +717,7 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
     "聚焦A、B等未来产业", "以A、B为主导", "主攻A和B" (cues: kg/rules/industry_frames.tsv)."""
     found = []
     names = [m for m in known if m.cls != "Industry"]
+    blocking = [m for m in names if m.cue != "brand"]      # 主攻|碳基新材料 is a sector, not a firm
     for lead in lex.industry_leads.finditer(sent.text):
         start = lead.end() + sent.text.startswith("了", lead.end())     # 瞄准了5G、…
         end_match = FRAME_END.search(sent.text, start)
@@ -744,7 +745,7 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
                or word_tags().get(item, "n")[:1] == "v" or _names_an_entity(item, lex) for s, item in items):
             continue    # not a list of sectors: "围绕产业链部署创新链", "培育发展未来产业", "以孵化器为核心"
         for s, item in items:
-            if not any(m.start < s + len(item) and s < m.end for m in names):
+            if not any(m.start < s + len(item) and s < m.end for m in blocking):
                 found.append(Mention(s, s + len(item), item, "Industry", "framed"))
     return found
 
@@ -946,7 +947,9 @@ def recognise(doc: Document) -> Document:
         cued = find_cued(sent, lex) + find_brands(sent, lex)
         if cued:        # what select chose it chooses again
             chosen = select(chosen + cued)
-        framed = find_framed_industries(sent, lex, chosen) if lex.industry_lead_words.search(sent.text) else []
+        framed = find_framed_industries(sent, lex, chosen)
+        if framed:
+            chosen = [m for m in chosen if m.cue != "brand" or not any(f.start < m.end and m.start < f.end for f in framed)] if lex.industry_lead_words.search(sent.text) else []
         candidates += chosen + framed + find_listed(sent, lex, chosen + framed) + find_industries(sent, lex)
         candidates += find_anaphors(sent, lex)
     first = select(candidates)
