@@ -65,6 +65,7 @@ DUMP_FORMATS = {
     "trig": (ox.RdfFormat.TRIG, "trig", True),
     "nq": (ox.RdfFormat.N_QUADS, "nquads", True),
 }
+DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 PLAIN_TYPES = frozenset({PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"})
 
 
@@ -104,7 +105,7 @@ class OxigraphStore:
     """pyoxigraph: the fast default, on disk (read-only) or in memory; its default graph is the union."""
 
     #: the default-graph triples that no named graph has: the build's own default graph
-    #: (document metadata, which no document graph repeats)
+    #: (document metadata and evidence, which no document graph repeats)
     DEFAULT_ONLY = "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 
     def __init__(self, store: ox.Store, read_only: bool = False):
@@ -366,14 +367,16 @@ def has_manifest(out_dir: Path) -> bool:
 
 
 def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
-    """Drop `graphs` (document IRIs: their named graphs and their metadata in the default
-    graph), then add the TriG `trig`, keeping the default graph the union of all graphs: a
-    triple leaves it only when no named graph states it any more."""
+    """Drop `graphs` (document IRIs: their named graphs, and their metadata and evidence in
+    the default graph), then add the TriG `trig`, keeping the default graph the union of all
+    graphs: a triple leaves it only when no named graph states it any more."""
     default, dropped = ox.DefaultGraph(), set()
     for iri in map(ox.NamedNode, graphs):
         dropped.update(q.triple for q in store.quads_for_pattern(None, None, None, iri))
-        for quad in list(store.quads_for_pattern(iri, None, None, default)):
-            store.remove(quad)
+        statements = [q.subject for q in store.quads_for_pattern(None, DERIVED_FROM, iri, default)]
+        for subject in [iri, *statements]:
+            for quad in list(store.quads_for_pattern(subject, None, None, default)):
+                store.remove(quad)
         if store.contains_named_graph(iri):
             store.remove_graph(iri)
     added = list(ox.parse(trig.encode("utf-8"), format=ox.RdfFormat.TRIG))
