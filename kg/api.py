@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from rdflib import Dataset, Graph
 
-from .cache import Cache
+from .cache import Cache, memo
 from .errors import ExitStatus, GraphNotFound, InputError, KgError
 from .extract import EXTRACTOR_VERSION
 from .files import Staging, write_atomic
@@ -175,6 +175,10 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
             result = BuildResult(out, documents, failed, reading.skipped, reading.merged, text.triples,
                                  sum(row[11] for row in rows), sum(row[12] for row in rows), cached)
             staging.add(REPORT_FILE, json.dumps(_report(result, order, rows), ensure_ascii=False, indent=2))
+            # the memo of the files as they will be once in place, pickled while the store loads
+            built.written(out / EVIDENCE_FILE, out / GRAPH_FILE,
+                          {out / name: staging.staged[name] for name in (EVIDENCE_FILE, GRAPH_FILE)})
+            kept = memo(built)
             clock.lap("graph")
             result.files = {"graph": out / GRAPH_FILE, "evidence": out / EVIDENCE_FILE}
             if store != "memory":     # a new store beside the old one, its link moved over the old link
@@ -182,8 +186,7 @@ def build(paths: Iterable[str | Path], out: str | Path = DEFAULT_OUT, *, encodin
                                                     update=not full, loading=loading)
             staging.commit()
             result.files["report"] = out / REPORT_FILE
-    built.written(out / EVIDENCE_FILE, out / GRAPH_FILE)
-    cache.keep_built(built)
+    cache.keep_built(kept)
     cache.keep_only(ident[1] for ident in order)
     cache.note_seen(reading.seen, encoding)
     clock.lap("write")

@@ -90,9 +90,10 @@ class Cache:
             return None
         return built if isinstance(built, Built) else None
 
-    def keep_built(self, built: Built) -> None:
+    def keep_built(self, built: Built | bytes) -> None:
+        """Keep `built`, or memo(built) made before."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / MEMO, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.folder / MEMO, built if isinstance(built, bytes) else memo(built))
 
     def entries(self) -> set[str]:
         """The text hashes of the documents kept."""
@@ -139,6 +140,11 @@ class Cache:
                 if entry.name not in keep:
                     entry.unlink()
             remove_stale(self.folder, "*")
+
+
+def memo(built: Built) -> bytes:
+    """`built` as Cache.keep_built keeps it."""
+    return pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @lru_cache(maxsize=1)

@@ -164,12 +164,12 @@ def _block(subject: str, pairs: list[tuple[str, list[str]]]) -> str:
 class GraphText:
     """A build's graph as text, in pieces to write one after the other (joined, at 10,000
     articles they would be several hundred megabytes more): `trig` has one named graph per
-    document and the documents' metadata in the default graph; `turtle` is the union of all
+    document and the documents' metadata and evidence in the default graph; `turtle` is the union of all
     of it, each triple once; `triples` counts the union. `documents`: the pieces of the TriG
     (metadata, named graph) of each document written anew, by the document's IRI, for a store
     to update only what changed; `digests`: every document's _digest of them.
 
-    trig: header, each document's metadata, each document's graph; turtle: header, each
+    trig: header, each document's metadata, each document's evidence and named graph; turtle: header, each
     entity's union entry (by key), each document's metadata, each document's evidence. A piece
     is text, or a Span of the last build's file that is copied as it is (kg.incremental)."""
 
@@ -215,9 +215,11 @@ class Writer:
 
     def document(self, doc_id: str, paths: list[str], facts: list[Fact], names: dict[str, set[str]],
                  amount: Callable[[str], Amount | None]) -> tuple[str, str, str, int, dict]:
-        """The document's metadata, named graph and evidence, how many triples they have, and
-        its relations (subject → {(relation, object)}). `facts` and `names` (key → the aliases
-        it uses) are merged; `amount(key)`: the amount this document gives the entity, if any."""
+        """The document's metadata, graph and evidence, how many triples they have, and its
+        relations (subject → {(relation, object)}). The graph is the evidence (in the default
+        graph) followed by the named graph, so that it starts with the evidence. `facts` and
+        `names` (key → the aliases it uses) are merged; `amount(key)`: the amount this document
+        gives the entity, if any."""
         g = f"<{document_iri(doc_id, self.base)}>"
         relations = defaultdict(set)
         for fact in facts:
@@ -237,7 +239,8 @@ class Writer:
                                        ("prov:wasDerivedFrom", [g])])
                            for st, (f, ev, conf) in statements.items())
         triples = 3 + len(paths) + sum(5 + len(ev) + len(conf) for _, ev, conf in statements.values())
-        graph = f"{g} {{\n{entities}{evidence}}}\n" if entities or evidence else ""
+        # the evidence in the default graph, before the named graph (see graph_text)
+        graph = evidence + (f"{g} {{\n{entities}}}\n" if entities else "")
         return metadata, graph, evidence, triples, relations
 
 
@@ -262,13 +265,16 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: d
 
     A document's named graph (named by its IRI) states what that document says: the entities
     it names (class, merged label, the aliases it uses; an amount if it is the first document
-    to give one), the relations it states and their evidence. The union describes each entity
-    once with every alias. The text is written without building RDF terms: at 10,000 articles
+    to give one) and the relations it states. Their evidence, whose statements name the
+    document (prov:wasDerivedFrom), is in the default graph, right before the named graph: a
+    statement is made once, in one document, so a named graph would only repeat the union's
+    triples, and a store would index them twice (they were two thirds of its per-document
+    quads). The union describes each entity once with every alias. The text is written without building RDF terms: at 10,000 articles
     two million terms and a sort of them took most of a build. Entities come sorted by IRI,
     documents in their order, so the same input is the same text.
     `extra_paths` adds sourcePaths for a document found under several paths. `sink` is given
-    every piece of the TriG and of the Turtle (but their headers) as soon as it is made, for a
-    store to load while the rest is made (kg.store.StoreLoad). `merged`: merge(docs), if made.
+    every piece of the TriG and of the Turtle (but their headers; the evidence once, as Turtle)
+    as soon as it is made, for a store to load while the rest is made (kg.store.StoreLoad). `merged`: merge(docs), if made.
     """
     base = Namespace(ox.NamedNode(str(base)).value)     # raises ValueError for a base that is no IRI
     merged = merged or merge(docs)
@@ -290,7 +296,8 @@ def graph_text(docs: list[Document], base: str | Namespace = KGR, extra_paths: d
         text.documents[iri], text.digests[iri] = (m, graph), _digest(m, graph)
         text.document_triples.append(triples)
         if sink:
-            for fmt, piece in ((ox.RdfFormat.TRIG, m), (ox.RdfFormat.TRIG, graph), (ox.RdfFormat.TURTLE, evidence)):
+            for fmt, piece in ((ox.RdfFormat.TRIG, m), (ox.RdfFormat.TRIG, graph[len(evidence):]),
+                               (ox.RdfFormat.TURTLE, evidence)):
                 sink(fmt, piece)
     for key in sorted(merged.entities):
         entity, amount = merged.entities[key], merged.amounts.get(key)

@@ -345,9 +345,13 @@ class Built:
         except OSError:
             return False
 
-    def written(self, trig: Path, turtle: Path) -> None:
-        self.trig, self.turtle = str(trig.resolve()), str(turtle.resolve())
-        self.files = {path: identity(Path(path)) for path in (self.trig, self.turtle)}
+    def written(self, trig: Path, turtle: Path, staged: dict[Path, Path] | None = None) -> None:
+        """The files are `trig` and `turtle`, or will be once `staged` (path → the file staged
+        for it) are renamed into place: a rename keeps what identity() compares."""
+        staged = staged or {}
+        self.trig, self.turtle = (str(path.parent.resolve() / path.name) for path in (trig, turtle))
+        self.files = {name: identity(staged.get(path, path)) for name, path in zip((self.trig, self.turtle),
+                                                                                   (trig, turtle))}
 
 
 def identity(path: Path) -> tuple[int, int, int]:

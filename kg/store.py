@@ -65,6 +65,7 @@ DUMP_FORMATS = {
     "trig": (ox.RdfFormat.TRIG, "trig", True),
     "nq": (ox.RdfFormat.N_QUADS, "nquads", True),
 }
+DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 PLAIN_TYPES = frozenset({PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"})
 
 
@@ -104,7 +105,7 @@ class OxigraphStore:
     """pyoxigraph: the fast default, on disk (read-only) or in memory; its default graph is the union."""
 
     #: the default-graph triples that no named graph has: the build's own default graph
-    #: (document metadata, which no document graph repeats)
+    #: (document metadata and evidence, which no document graph repeats)
     DEFAULT_ONLY = "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 
     def __init__(self, store: ox.Store, read_only: bool = False):
@@ -253,16 +254,20 @@ class StoreLoad:
     """A new store bulk-loaded while the build still makes the text that goes into it.
 
     Pieces given to `add` (whole statements or graphs, in Turtle or TriG) are gathered into
-    chunks of LOAD_CHUNK characters, and each format's chunks are bulk-loaded by a thread of
-    its own: the loader runs in Rust without the GIL, so the store fills on one core while
-    the build writes the graph's text on the other, and the named graphs and the union load
-    side by side. The chunks wait as UTF-8 bytes, at most the text once more.
+    chunks of LOAD_CHUNK characters per format, and the chunks are bulk-loaded by `threads`
+    threads (one per core), each taking the next chunk of either format: the loader runs in
+    Rust without the GIL, so the store fills on the cores the build leaves free while it
+    writes the graph's text, and at the end, when only the union's last chunks are left, on
+    all of them. The chunks wait as UTF-8 bytes, at most the text once more.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, threads: int | None = None):
         self.tmp = _new_tmp(out_dir)
         self._store = ox.Store(str(self.tmp))
-        self._feeds: dict[ox.RdfFormat, tuple[queue.SimpleQueue, threading.Thread]] = {}
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+        self._threads = max(2, threads or cores)
+        self._feed: queue.SimpleQueue = queue.SimpleQueue()
+        self._loaders: list[threading.Thread] = []
         self._chunks: dict[ox.RdfFormat, tuple[list[str], list[int]]] = {}
         self._errors: list[BaseException] = []
         self._stop = False
@@ -278,28 +283,27 @@ class StoreLoad:
         chunk, size = self._chunks.pop(fmt, ([], [0]))
         if not chunk:
             return
-        if fmt not in self._feeds:
-            feed = queue.SimpleQueue()
-            thread = threading.Thread(target=self._load, args=(feed, fmt), name=f"store-load-{fmt.name}", daemon=True)
-            self._feeds[fmt] = feed, thread
+        if len(self._loaders) < self._threads:
+            thread = threading.Thread(target=self._load, name=f"store-load-{len(self._loaders)}", daemon=True)
+            self._loaders.append(thread)
             thread.start()
-        self._feeds[fmt][0].put((TURTLE_HEADER + "".join(chunk)).encode("utf-8"))
+        self._feed.put(((TURTLE_HEADER + "".join(chunk)).encode("utf-8"), fmt))
 
-    def _load(self, feed: queue.SimpleQueue, fmt: ox.RdfFormat) -> None:
-        while (data := feed.get()) is not None:
+    def _load(self) -> None:
+        while (item := self._feed.get()) is not None:
             if self._stop or self._errors:
                 continue            # drain: the build is failing
             try:
-                self._store.bulk_load(data, fmt)
+                self._store.bulk_load(*item)
             except BaseException as exc:  # raised again in finish()
                 self._errors.append(exc)
 
     def _join(self) -> None:
-        for feed, thread in self._feeds.values():
-            feed.put(None)
-        for _, thread in self._feeds.values():
+        for _ in self._loaders:
+            self._feed.put(None)
+        for thread in self._loaders:
             thread.join()
-        self._feeds = {}
+        self._loaders = []
 
     def finish(self) -> None:
         """Load what is left, wait for the loads, and close the store; raises what a load raised."""
@@ -366,14 +370,16 @@ def has_manifest(out_dir: Path) -> bool:
 
 
 def _replace(store: ox.Store, graphs: list[str], trig: str) -> None:
-    """Drop `graphs` (document IRIs: their named graphs and their metadata in the default
-    graph), then add the TriG `trig`, keeping the default graph the union of all graphs: a
-    triple leaves it only when no named graph states it any more."""
+    """Drop `graphs` (document IRIs: their named graphs, and their metadata and evidence in
+    the default graph), then add the TriG `trig`, keeping the default graph the union of all
+    graphs: a triple leaves it only when no named graph states it any more."""
     default, dropped = ox.DefaultGraph(), set()
     for iri in map(ox.NamedNode, graphs):
         dropped.update(q.triple for q in store.quads_for_pattern(None, None, None, iri))
-        for quad in list(store.quads_for_pattern(iri, None, None, default)):
-            store.remove(quad)
+        statements = [q.subject for q in store.quads_for_pattern(None, DERIVED_FROM, iri, default)]
+        for subject in [iri, *statements]:
+            for quad in list(store.quads_for_pattern(subject, None, None, default)):
+                store.remove(quad)
         if store.contains_named_graph(iri):
             store.remove_graph(iri)
     added = list(ox.parse(trig.encode("utf-8"), format=ox.RdfFormat.TRIG))

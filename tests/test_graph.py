@@ -198,9 +198,15 @@ def test_trig_has_one_named_graph_per_document(corpus_build, corpus_dataset, cor
     assert union == set(corpus_graph)
 
 
-def test_statements_are_in_the_graph_of_their_document(corpus_dataset):
-    for s, p, o, ctx in corpus_dataset.quads((None, PROV.wasDerivedFrom, None, None)):
-        assert o == ctx, (s, o, ctx)
+def test_evidence_is_in_the_default_graph_and_its_relation_in_the_graph_of_its_document(corpus_dataset):
+    default = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+    statements = list(corpus_dataset.quads((None, PROV.wasDerivedFrom, None, None)))
+    assert statements
+    for st, _, doc, ctx in statements:
+        assert ctx == default, (st, ctx)
+        assert {q[3] for q in corpus_dataset.quads((st, None, None, None))} == {default}
+        s, p, o = (corpus_dataset.value(st, RDF[term]) for term in ("subject", "predicate", "object"))
+        assert (s, p, o, doc) in corpus_dataset or (o, p, s, doc) in corpus_dataset, st
 
 
 def test_amounts_are_decimals_with_a_currency(corpus_graph):
