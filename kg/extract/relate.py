@@ -316,10 +316,11 @@ def _brands(name: str) -> list[str]:
     for form in (name, *place_prefix_splits(name)):
         ending = final_suffix(form, lex)
         stem = form[:ending.start()] if ending else form
-        if len(stem) >= 2 and not load_gazetteer().lookup(stem):
+        place = any(p.cls in ("City", "Province", "Country") for p in load_gazetteer().lookup(stem))
+        if len(stem) >= 2 and not place:
             out.append(stem)
-        elif not stem and len(form) >= 2 and form not in lex.anaphors:
-            out.append(form)
+        elif ending and (place or not stem) and len(ending.group()) >= 2 and ending.group() not in lex.anaphors:
+            out.append(ending.group())
     return out
 
 
