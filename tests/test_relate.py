@@ -63,3 +63,9 @@ def test_a_park_named_with_the_articles_parks_brand_is_its_sub_park():
     hosted = facts("厦门火炬高技术产业开发区（以下简称“火炬高新区”）今年引进企业80家。火炬高新区召开大会。"
                    "新显研究院坐落于火炬（翔安）产业区。", "hosts")
     assert ("厦门火炬高技术产业开发区", "火炬（翔安）产业区") in hosted, hosted
+
+
+def test_a_brand_that_is_the_kind_of_name_after_a_place():
+    hosted = facts("武汉东湖新技术开发区（以下简称“东湖高新区”）又称“中国光谷”。东湖高新区今年引进企业。"
+                   "位于光谷生物城的武汉瑞康生物科技有限公司完成融资。", "hosts")
+    assert {("武汉东湖新技术开发区", "光谷生物城"), ("武汉东湖新技术开发区", "武汉瑞康生物科技有限公司")} <= hosted, hosted
