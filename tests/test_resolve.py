@@ -89,3 +89,9 @@ def test_quan_cheng_without_brackets_and_a_bracketed_alias_belongs_to_the_name_b
     assert any({"青岛蓝谷", "青岛蓝色硅谷核心区"} <= {label, *aliases} for label, aliases in found.items()), found
     found = entities("由南宁经济技术开发区与广州开发区结对共建邕桂数字产业合作园（以下简称“合作园”）。合作园今年开园。")
     assert "合作园" not in found.get("南宁经济技术开发区", set()), found
+
+
+def test_qi_before_a_plant_or_headquarters_points_back_to_the_last_company():
+    doc = extract(Document("d", "d", "深圳云帆科技有限公司深耕工业软件。其西北总部将入驻西安高新区丝路软件城。"))
+    hosted = {(doc.entities[f.subject].label, doc.entities[f.object].label) for f in doc.facts if f.relation == "hosts"}
+    assert ("丝路软件城", "深圳云帆科技有限公司") in hosted, hosted

@@ -129,7 +129,7 @@ def lexicon() -> Lexicon:
                                   if r["side"] == "lead" and r["needs_tail"] == "yes"),
         one_item_leads=frozenset(f"lead{n}" for n, r in enumerate(frames) if r["one_item"] == "yes"),
         foreign_name_re=re.compile(LATIN_NAME + FOREIGN_FORM.pattern),
-        anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES)
+        anaphor_words=frozenset(r["word"] for r in generic if r["kind"] in ANAPHOR_CLASS) | set(DEMONSTRATIVES) | {"其"}
         | {r["suffix"] for r in suffixes if r["class"] in LAST_OF_CLASS},
     )
 
@@ -778,6 +778,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
             found.append(Mention(s, e2, word + nxt, lex.suffix_class[nxt], "anaphor"))   # 该项目, 该基金
         elif lex.suffix_class.get(word) in LAST_OF_CLASS and (s == sent.start or sent.doc.text[s - 1] in "，；："):
             found.append(Mention(s, e, word, lex.suffix_class[word], "anaphor"))        # 项目的开工…, 基金已参投…
+        elif word == "其" and OWN_PLANT.match(sent.doc.text, e, sent.end):
+            found.append(Mention(s, e, word, "Company", "anaphor"))                    # 其西北总部将入驻…
         elif word in DEMONSTRATIVES and nxt in FIRM_KINDS:
             found.append(Mention(s, e2, word + nxt, "Company", "anaphor"))                # 该子公司, 这家合资公司
         elif word in DEMONSTRATIVES and (described := DESCRIBED_FIRM.match(sent.doc.text, e, sent.end)):
@@ -785,6 +787,8 @@ def find_anaphors(sent: Sentence, lex: Lexicon) -> list[Mention]:
     return found
 
 
+#: what only a firm has: "其西北总部", "其新工厂" point back to the last company
+OWN_PLANT = re.compile(r"[^，。；]{0,4}?(?:总部|工厂|生产基地|研发中心)")
 #: kinds of firm a demonstrative points back with (该子公司, 这家合资公司)
 FIRM_KINDS = frozenset({"子公司", "分公司", "合资公司", "企业"})
 #: "这家成立于2021年的企业": a demonstrative, a description, and the kind of thing it points back to
