@@ -718,7 +718,10 @@ def find_framed_industries(sent: Sentence, lex: Lexicon, known: list[Mention]) -
     found = []
     names = [m for m in known if m.cls != "Industry"]
     blocking = [m for m in names if m.cue != "brand"]      # 主攻|碳基新材料 is a sector, not a firm
+    tailed = lex.industry_tail.search(sent.text) is not None or "等" in sent.text
     for lead in lex.industry_leads.finditer(sent.text):
+        if not tailed and lead.lastgroup in lex.tail_only_leads:
+            continue    # 以来, 可以…: a lead that frames only before a tail, in a sentence with none
         start = lead.end() + sent.text.startswith("了", lead.end())     # 瞄准了5G、…
         end_match = FRAME_END.search(sent.text, start)
         clause_end = end_match.start() if end_match else len(sent.text)
